@@ -1,0 +1,81 @@
+// Module entry: device and host API listing, plus the Mixer and RingBuffer classes.
+#include <napi.h>
+
+#include "napi_mixer.h"
+#include "napi_ringbuffer.h"
+#include "pa_session.h"
+
+namespace {
+
+const pa_functions *RefreshedPortAudio(Napi::Env env) {
+    char err[512] = {0};
+    const pa_functions *pa = pa_session_refresh(err, sizeof err);
+    if (!pa) Napi::Error::New(env, err).ThrowAsJavaScriptException();
+    return pa;
+}
+
+Napi::Value ListHostApis(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const pa_functions *pa = RefreshedPortAudio(env);
+    if (!pa) return env.Undefined();
+    Napi::Array out = Napi::Array::New(env);
+    for (int i = 0; i < pa->GetHostApiCount(); i++) {
+        const PaHostApiInfo *h = pa->GetHostApiInfo(i);
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("index", i);
+        o.Set("name", h->name);
+        o.Set("type", h->type);
+        o.Set("deviceCount", h->deviceCount);
+        o.Set("defaultInputDevice", h->defaultInputDevice);
+        o.Set("defaultOutputDevice", h->defaultOutputDevice);
+        out.Set(i, o);
+    }
+    return out;
+}
+
+Napi::Value ListDevices(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const pa_functions *pa = RefreshedPortAudio(env);
+    if (!pa) return env.Undefined();
+    Napi::Array out = Napi::Array::New(env);
+    for (int i = 0; i < pa->GetDeviceCount(); i++) {
+        const PaDeviceInfo *d = pa->GetDeviceInfo(i);
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("index", i);
+        o.Set("name", d->name);
+        o.Set("hostApi", pa->GetHostApiInfo(d->hostApi)->name);
+        o.Set("hostApiIndex", d->hostApi);
+        o.Set("maxInputChannels", d->maxInputChannels);
+        o.Set("maxOutputChannels", d->maxOutputChannels);
+        o.Set("defaultSampleRate", d->defaultSampleRate);
+        o.Set("defaultLowInputLatency", d->defaultLowInputLatency);
+        o.Set("defaultLowOutputLatency", d->defaultLowOutputLatency);
+        o.Set("defaultHighInputLatency", d->defaultHighInputLatency);
+        o.Set("defaultHighOutputLatency", d->defaultHighOutputLatency);
+        out.Set(i, o);
+    }
+    return out;
+}
+
+Napi::Value PortAudioVersion(const Napi::CallbackInfo &info) {
+    char err[512] = {0};
+    const pa_functions *pa = pa_load(err, sizeof err);
+    if (!pa) {
+        Napi::Error::New(info.Env(), err).ThrowAsJavaScriptException();
+        return info.Env().Undefined();
+    }
+    return Napi::String::New(info.Env(), pa->GetVersionText());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
+    exports.Set("listDevices", Napi::Function::New(env, ListDevices));
+    exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
+    exports.Set("NativeMixer", NativeMixer::Define(env));
+    exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));
+    return exports;
+}
+
+} // namespace
+
+NODE_API_MODULE(rtmixer, Init)

@@ -1,0 +1,236 @@
+/* clock_gettime */
+#define _POSIX_C_SOURCE 200809L
+#include "mixer_core.h"
+
+#include <string.h>
+#include <time.h>
+
+static void finish(rtm_state *s, rtm_action *a, rtm_outcome outcome) {
+    a->outcome = outcome;
+    /* Cannot fail: JS never has more actions in flight than the queue holds. */
+    spsc_queue_push(&s->results, a);
+}
+
+static uint64_t now_ns(void) {
+    /* CLOCK_MONOTONIC is served by the vDSO: no system call. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void reset_stats(rtm_stats *st) {
+    uint32_t active = st->active_actions;
+    memset(st, 0, sizeof(*st));
+    st->min_block_frames = UINT32_MAX;
+    st->callback_ns_min = UINT64_MAX;
+    st->active_actions = active;
+    st->max_active_actions = active;
+}
+
+static rtm_action *find_active(rtm_state *s, uint64_t id) {
+    for (rtm_action *a = s->active; a; a = a->next_active)
+        if (a->id == id) return a;
+    return NULL;
+}
+
+/* Decides whether an action starts in this block. Returns the offset of its
+ * first frame in the block, -1 to wait, -2 if it must be dropped as late. */
+static long start_offset(rtm_state *s, rtm_action *a, int64_t block_start, unsigned long frames) {
+    if (a->started) return 0;
+    int64_t start = a->start_frame == RTM_ASAP ? block_start : a->start_frame;
+    if (start >= block_start + (int64_t)frames) return -1;
+    long offset = 0;
+    if (start < block_start) {
+        a->late_frames = (uint64_t)(block_start - start);
+        if (!a->allow_belated) return -2;
+        s->stats.late_starts++;
+    } else {
+        offset = (long)(start - block_start);
+    }
+    a->started = 1;
+    a->actual_start = block_start + offset;
+    return offset;
+}
+
+/* CANCEL and FETCH_STATS take effect at an instant; run them before the
+ * media actions so a cancel at frame k silences its target from frame k on. */
+static int run_instant(rtm_state *s, rtm_action *a, long offset, int64_t block_start) {
+    if (a->type == RTM_CANCEL) {
+        rtm_action *target = find_active(s, a->target_id);
+        if (!target || target->type == RTM_CANCEL || target->type == RTM_FETCH_STATS)
+            return RTM_TARGET_MISSING + 1;
+        int64_t at = block_start + offset;
+        if (at < target->cancel_at) target->cancel_at = at;
+        return RTM_FINISHED + 1;
+    }
+    /* RTM_FETCH_STATS */
+    *a->stats_out = s->stats;
+    reset_stats(&s->stats);
+    return RTM_FINISHED + 1;
+}
+
+static void play_frames(const rtm_action *a, const float *src, float *out, unsigned out_ch,
+                        unsigned long n) {
+    const unsigned ch = a->channels;
+    const float gain = a->gain;
+    for (unsigned long i = 0; i < n; i++)
+        for (unsigned c = 0; c < ch; c++) out[i * out_ch + a->channel_map[c]] += src[i * ch + c] * gain;
+}
+
+static void record_frames(const rtm_action *a, const float *in, unsigned in_ch, float *dst,
+                          unsigned long n) {
+    const unsigned ch = a->channels;
+    for (unsigned long i = 0; i < n; i++)
+        for (unsigned c = 0; c < ch; c++)
+            dst[i * ch + c] = in ? in[i * in_ch + a->channel_map[c]] : 0.0f;
+}
+
+/* Runs one media action over frames [offset, end) of the block. Returns non-zero
+ * (outcome + 1) when the action is complete. */
+static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, long offset,
+                     unsigned long end) {
+    unsigned long n = end - (unsigned long)offset;
+    const float *in_at = in ? in + (size_t)offset * s->input_channels : NULL;
+    float *out_at = out ? out + (size_t)offset * s->output_channels : NULL;
+    switch (a->type) {
+    case RTM_PLAY_BUFFER: {
+        uint64_t left = a->total_frames - a->frames_done;
+        if (n > left) n = (unsigned long)left;
+        if (out_at) play_frames(a, a->buffer + a->frames_done * a->channels, out_at, s->output_channels, n);
+        a->frames_done += n;
+        return a->frames_done == a->total_frames ? RTM_FINISHED + 1 : 0;
+    }
+    case RTM_RECORD_BUFFER: {
+        uint64_t left = a->total_frames - a->frames_done;
+        if (n > left) n = (unsigned long)left;
+        record_frames(a, in_at, s->input_channels, a->buffer + a->frames_done * a->channels, n);
+        a->frames_done += n;
+        return a->frames_done == a->total_frames ? RTM_FINISHED + 1 : 0;
+    }
+    case RTM_PLAY_RINGBUFFER: {
+        /* Read `ended` before the data: if the writer ended, all it wrote is visible. */
+        int ended = atomic_load_explicit(&a->ring->ended, memory_order_acquire);
+        ringbuffer_regions r;
+        ringbuffer_read_regions(a->ring, n, &r);
+        if (out_at) {
+            play_frames(a, r.first, out_at, s->output_channels, r.first_frames);
+            play_frames(a, r.second, out_at + r.first_frames * s->output_channels,
+                        s->output_channels, r.second_frames);
+        }
+        unsigned long got = r.first_frames + r.second_frames;
+        ringbuffer_read_advance(a->ring, got);
+        a->frames_done += got;
+        if (ended && a->end_when_drained && ringbuffer_read_available(a->ring) == 0)
+            return RTM_FINISHED + 1;
+        if (got < n) {
+            atomic_fetch_add_explicit(&a->underflow_frames, n - got, memory_order_relaxed);
+            s->stats.action_underflow_frames += n - got;
+        }
+        return 0;
+    }
+    case RTM_RECORD_RINGBUFFER: {
+        ringbuffer_regions r;
+        ringbuffer_write_regions(a->ring, n, &r);
+        record_frames(a, in_at, s->input_channels, r.first, r.first_frames);
+        record_frames(a, in_at ? in_at + r.first_frames * s->input_channels : NULL,
+                      s->input_channels, r.second, r.second_frames);
+        unsigned long put = r.first_frames + r.second_frames;
+        ringbuffer_write_advance(a->ring, put);
+        a->frames_done += put;
+        if (put < n) {
+            atomic_fetch_add_explicit(&a->overflow_frames, n - put, memory_order_relaxed);
+            s->stats.action_overflow_frames += n - put;
+        }
+        return 0;
+    }
+    default:
+        return RTM_FINISHED + 1;
+    }
+}
+
+static void count_flags(rtm_stats *st, unsigned long flags) {
+    if (flags & RTM_INPUT_UNDERFLOW) st->input_underflows++;
+    if (flags & RTM_INPUT_OVERFLOW) st->input_overflows++;
+    if (flags & RTM_OUTPUT_UNDERFLOW) st->output_underflows++;
+    if (flags & RTM_OUTPUT_OVERFLOW) st->output_overflows++;
+    if (flags & RTM_PRIMING_OUTPUT) st->output_priming++;
+}
+
+static int is_instant(const rtm_action *a) {
+    return a->type == RTM_CANCEL || a->type == RTM_FETCH_STATS;
+}
+
+void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames,
+                 unsigned long status_flags) {
+    const uint64_t t0 = now_ns();
+    const int64_t block_start = (int64_t)atomic_load_explicit(&s->frame, memory_order_relaxed);
+    if (out) memset(out, 0, frames * s->output_channels * sizeof(float));
+
+    rtm_block_hook hook = atomic_load_explicit(&s->test_hook, memory_order_acquire);
+    if (hook) hook();
+
+    /* Append new actions in submission order, so a CANCEL finds its target. */
+    rtm_action **tail = &s->active;
+    while (*tail) tail = &(*tail)->next_active;
+    rtm_action *a;
+    while ((a = spsc_queue_pop(&s->actions))) {
+        a->next_active = NULL;
+        a->cancel_at = INT64_MAX;
+        *tail = a;
+        tail = &a->next_active;
+    }
+    count_flags(&s->stats, status_flags);
+
+    /* Two passes: instants first (cancel, stats), then media. */
+    for (int pass = 0; pass < 2; pass++) {
+        rtm_action **link = &s->active;
+        while ((a = *link)) {
+            if (is_instant(a) != (pass == 0)) {
+                link = &a->next_active;
+                continue;
+            }
+            long offset = start_offset(s, a, block_start, frames);
+            int done = 0;
+            if (offset == -2) {
+                s->stats.dropped_starts++;
+                done = RTM_DROPPED_LATE + 1;
+            } else if (offset >= 0 && pass == 0) {
+                done = run_instant(s, a, offset, block_start);
+            } else if (pass == 1) {
+                /* A CANCEL may stop it inside this block, or before it ever started. */
+                const int64_t stop = a->cancel_at - block_start;
+                if (offset >= 0) {
+                    unsigned long end = frames;
+                    if (stop < (int64_t)frames) end = (unsigned long)(stop > offset ? stop : offset);
+                    if (end > (unsigned long)offset) done = run_media(s, a, in, out, offset, end);
+                }
+                if (!done && stop < (int64_t)frames) done = RTM_CANCELLED + 1;
+            }
+            if (done) {
+                *link = a->next_active;
+                finish(s, a, (rtm_outcome)(done - 1));
+            } else {
+                link = &a->next_active;
+            }
+        }
+    }
+
+    unsigned active = 0;
+    for (a = s->active; a; a = a->next_active) active++;
+    rtm_stats *st = &s->stats;
+    st->active_actions = active;
+    if (active > st->max_active_actions) st->max_active_actions = active;
+    st->blocks++;
+    st->frames += frames;
+    if (frames < st->min_block_frames) st->min_block_frames = (uint32_t)frames;
+    if (frames > st->max_block_frames) st->max_block_frames = (uint32_t)frames;
+    atomic_store_explicit(&s->frame, (uint64_t)block_start + frames, memory_order_release);
+
+    const uint64_t took = now_ns() - t0;
+    if (took < st->callback_ns_min) st->callback_ns_min = took;
+    if (took > st->callback_ns_max) st->callback_ns_max = took;
+    st->callback_ns_sum += took;
+    double period_ns = frames * 1e9 / s->sample_rate;
+    double load = period_ns > 0 ? took / period_ns : 0;
+    if (load > st->load_max) st->load_max = load;
+}

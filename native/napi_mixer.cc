@@ -1,0 +1,272 @@
+#include "napi_mixer.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "napi_ringbuffer.h"
+#include "test_hooks.h"
+
+namespace {
+
+constexpr unsigned kWatcherPollMicroseconds = 1000;
+
+double NumberOr(Napi::Object o, const char *key, double fallback) {
+    Napi::Value v = o.Get(key);
+    return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+}
+
+Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
+    Napi::Object o = Napi::Object::New(env);
+    auto set = [&](const char *k, double v) { o.Set(k, Napi::Number::New(env, v)); };
+    set("blocks", (double)st.blocks);
+    set("frames", (double)st.frames);
+    set("minBlockFrames", st.blocks ? st.min_block_frames : 0);
+    set("maxBlockFrames", st.max_block_frames);
+    set("inputUnderflows", (double)st.input_underflows);
+    set("inputOverflows", (double)st.input_overflows);
+    set("outputUnderflows", (double)st.output_underflows);
+    set("outputOverflows", (double)st.output_overflows);
+    set("outputPriming", (double)st.output_priming);
+    set("callbackNsMin", st.blocks ? (double)st.callback_ns_min : 0);
+    set("callbackNsMax", (double)st.callback_ns_max);
+    set("callbackNsSum", (double)st.callback_ns_sum);
+    set("loadMax", st.load_max);
+    set("lateStarts", (double)st.late_starts);
+    set("droppedStarts", (double)st.dropped_starts);
+    set("actionUnderflowFrames", (double)st.action_underflow_frames);
+    set("actionOverflowFrames", (double)st.action_overflow_frames);
+    set("activeActions", st.active_actions);
+    set("maxActiveActions", st.max_active_actions);
+    return o;
+}
+
+} // namespace
+
+Napi::Function NativeMixer::Define(Napi::Env env) {
+    return DefineClass(env, "NativeMixer",
+                       {InstanceMethod("submit", &NativeMixer::Submit),
+                        InstanceMethod("collect", &NativeMixer::Collect),
+                        InstanceMethod("live", &NativeMixer::Live),
+                        InstanceMethod("close", &NativeMixer::Close),
+                        InstanceMethod("setTestHook", &NativeMixer::SetTestHook),
+                        InstanceMethod("info", &NativeMixer::Info),
+                        InstanceAccessor("frame", &NativeMixer::Frame, nullptr)});
+}
+
+// new NativeMixer(config, onResults). The TypeScript layer has resolved devices
+// and validated every field; PortAudio's refusal comes back as an Error.
+NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeMixer>(info) {
+    Napi::Env env = info.Env();
+    env_ = env;
+    Napi::Object cfg = info[0].As<Napi::Object>();
+    rtm_stream_config c{};
+    c.input_device = (int)NumberOr(cfg, "inputDevice", -1);
+    c.output_device = (int)NumberOr(cfg, "outputDevice", -1);
+    c.input_channels = (unsigned)NumberOr(cfg, "inputChannels", 0);
+    c.output_channels = (unsigned)NumberOr(cfg, "outputChannels", 0);
+    c.sample_rate = NumberOr(cfg, "sampleRate", 48000);
+    c.block_size = (unsigned long)NumberOr(cfg, "blockSize", 0);
+    c.input_latency = NumberOr(cfg, "inputLatency", 0);
+    c.output_latency = NumberOr(cfg, "outputLatency", 0);
+    c.queue_capacity = (unsigned)NumberOr(cfg, "queueCapacity", 1024);
+
+    stream_ = static_cast<rtm_stream *>(calloc(1, sizeof(rtm_stream)));
+    char err[512] = {0};
+    if (!stream_ || !rtm_stream_open(stream_, &c, err, sizeof err)) {
+        free(stream_);
+        stream_ = nullptr;
+        Napi::Error::New(env, err[0] ? err : "out of memory").ThrowAsJavaScriptException();
+        return;
+    }
+    tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtmixer-results", 0, 1);
+    tsfn_.Unref(env); // an idle mixer does not keep Node alive
+    watcher_start(&watcher_, &stream_->state.results, NotifyFromWatcher, this, kWatcherPollMicroseconds);
+    napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
+    open_ = true;
+}
+
+NativeMixer::~NativeMixer() {
+    if (open_) {
+        napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
+        Shutdown();
+    }
+    // Actions left after shutdown were returned by the drain; free what remains.
+    for (auto &entry : in_flight_) {
+        free(entry.second.action->buffer);
+        free(entry.second.action->stats_out);
+        free(entry.second.action);
+    }
+    in_flight_.clear();
+    if (stream_) rtm_stream_close(stream_);
+    free(stream_);
+}
+
+void NativeMixer::NotifyFromWatcher(void *self) {
+    static_cast<NativeMixer *>(self)->tsfn_.NonBlockingCall();
+}
+
+void NativeMixer::OnEnvCleanup(void *self) {
+    // Node is exiting: stop the callback and join the watcher before memory goes away.
+    static_cast<NativeMixer *>(self)->Shutdown();
+}
+
+void NativeMixer::Shutdown() {
+    if (!open_) return;
+    open_ = false;
+    rtm_stream_stop(stream_); // the callback never runs after this returns
+    watcher_stop(&watcher_);
+    rtm_state_drain_closed(&stream_->state);
+    tsfn_.Release();
+}
+
+Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (!open_) {
+        Napi::Error::New(env, "the mixer is closed").ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
+    Napi::Object d = info[0].As<Napi::Object>();
+    rtm_action *a = static_cast<rtm_action *>(calloc(1, sizeof(rtm_action)));
+    a->type = (rtm_action_type)(int)NumberOr(d, "type", 0);
+    a->id = (uint64_t)NumberOr(d, "id", 0);
+    Napi::Value at = d.Get("at");
+    a->start_frame = at.IsNumber() ? (int64_t)at.As<Napi::Number>().DoubleValue() : RTM_ASAP;
+    a->allow_belated = d.Get("allowBelated").ToBoolean();
+    a->gain = (float)NumberOr(d, "gain", 1.0);
+    a->target_id = (uint64_t)NumberOr(d, "targetId", 0);
+    a->end_when_drained = d.Get("endWhenDrained").ToBoolean();
+    Napi::Value map = d.Get("channelMap");
+    if (map.IsArray()) {
+        Napi::Array arr = map.As<Napi::Array>();
+        a->channels = arr.Length() > RTM_MAX_CHANNELS ? RTM_MAX_CHANNELS : arr.Length();
+        for (unsigned i = 0; i < a->channels; i++)
+            a->channel_map[i] = (uint8_t)arr.Get(i).As<Napi::Number>().Uint32Value();
+    }
+    InFlight entry{a, Napi::ObjectReference()};
+    Napi::Value samples = d.Get("samples");
+    if (samples.IsTypedArray()) {
+        // Copied: the callback must never read memory JavaScript can free,
+        // detach or transfer while the sound plays.
+        Napi::Float32Array s = samples.As<Napi::Float32Array>();
+        a->total_frames = s.ElementLength() / a->channels;
+        a->buffer = static_cast<float *>(malloc(s.ElementLength() * sizeof(float) + 1));
+        memcpy(a->buffer, s.Data(), s.ElementLength() * sizeof(float));
+    } else if (a->type == RTM_RECORD_BUFFER) {
+        a->total_frames = (uint64_t)NumberOr(d, "frames", 0);
+        a->buffer = static_cast<float *>(calloc(a->total_frames * a->channels + 1, sizeof(float)));
+    }
+    Napi::Value ring = d.Get("ring");
+    if (NativeRingBuffer *rb = NativeRingBuffer::Unwrap(ring)) {
+        a->ring = rb->ring();
+        entry.ring = Napi::Persistent(ring.As<Napi::Object>());
+    }
+    if (a->type == RTM_FETCH_STATS) a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
+
+    if (!spsc_queue_push(&stream_->state.actions, a)) {
+        free(a->buffer);
+        free(a->stats_out);
+        free(a);
+        Napi::Error::New(env, "the action queue is full").ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
+    in_flight_.emplace(a->id, std::move(entry));
+    watcher_submitted(&watcher_, 1);
+    if (!referenced_) {
+        tsfn_.Ref(env); // finished actions will call back: keep Node alive until then
+        referenced_ = true;
+    }
+    return env.Undefined();
+}
+
+Napi::Array NativeMixer::CollectResults(Napi::Env env) {
+    Napi::Array out = Napi::Array::New(env);
+    rtm_action *a;
+    unsigned n = 0;
+    while ((a = static_cast<rtm_action *>(spsc_queue_pop(&stream_->state.results)))) {
+        Napi::Object r = Napi::Object::New(env);
+        r.Set("id", Napi::Number::New(env, (double)a->id));
+        r.Set("outcome", Napi::Number::New(env, a->outcome));
+        r.Set("started", Napi::Boolean::New(env, a->started));
+        r.Set("startFrame", Napi::Number::New(env, (double)a->actual_start));
+        r.Set("lateFrames", Napi::Number::New(env, (double)a->late_frames));
+        r.Set("frames", Napi::Number::New(env, (double)a->frames_done));
+        r.Set("underflowFrames", Napi::Number::New(env, (double)atomic_load(&a->underflow_frames)));
+        r.Set("overflowFrames", Napi::Number::New(env, (double)atomic_load(&a->overflow_frames)));
+        if (a->type == RTM_RECORD_BUFFER) {
+            size_t count = a->frames_done * a->channels;
+            Napi::Float32Array s = Napi::Float32Array::New(env, count);
+            memcpy(s.Data(), a->buffer, count * sizeof(float));
+            r.Set("samples", s);
+        }
+        if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
+        out.Set(n++, r);
+        in_flight_.erase(a->id); // drops the ring buffer reference
+        free(a->buffer);
+        free(a->stats_out);
+        free(a);
+    }
+    if (n) watcher_collected(&watcher_, n);
+    if (in_flight_.empty() && referenced_ && open_) {
+        tsfn_.Unref(env);
+        referenced_ = false;
+    }
+    return out;
+}
+
+Napi::Value NativeMixer::Collect(const Napi::CallbackInfo &info) {
+    if (!stream_) return Napi::Array::New(info.Env());
+    watcher_acknowledge(&watcher_);
+    return CollectResults(info.Env());
+}
+
+Napi::Value NativeMixer::Live(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    auto it = in_flight_.find((uint64_t)info[0].As<Napi::Number>().DoubleValue());
+    if (it == in_flight_.end()) return env.Null();
+    rtm_action *a = it->second.action;
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("underflowFrames", Napi::Number::New(env, (double)atomic_load(&a->underflow_frames)));
+    o.Set("overflowFrames", Napi::Number::New(env, (double)atomic_load(&a->overflow_frames)));
+    return o;
+}
+
+// Stops the stream and returns every action it still held, marked closed.
+Napi::Value NativeMixer::Close(const Napi::CallbackInfo &info) {
+    if (!open_) return Napi::Array::New(info.Env());
+    napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
+    Shutdown();
+    Napi::Array results = CollectResults(info.Env());
+    rtm_stream_close(stream_);
+    free(stream_);
+    stream_ = nullptr;
+    return results;
+}
+
+Napi::Value NativeMixer::SetTestHook(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    const char *allowed = getenv("RTMIXER_ENABLE_TEST_HOOKS");
+    rtm_block_hook hook = nullptr;
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    if (!allowed || strcmp(allowed, "1") != 0 || !test_hook_lookup(name.c_str(), &hook) || !open_) {
+        Napi::Error::New(env, "test hooks need RTMIXER_ENABLE_TEST_HOOKS=1, a known name and an open mixer")
+            .ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
+    atomic_store(&stream_->state.test_hook, hook);
+    return env.Undefined();
+}
+
+Napi::Value NativeMixer::Frame(const Napi::CallbackInfo &info) {
+    if (!stream_) return Napi::Number::New(info.Env(), 0);
+    return Napi::Number::New(info.Env(), (double)atomic_load(&stream_->state.frame));
+}
+
+Napi::Value NativeMixer::Info(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    if (!stream_) return o;
+    o.Set("sampleRate", Napi::Number::New(env, stream_->sample_rate));
+    o.Set("inputLatency", Napi::Number::New(env, stream_->input_latency));
+    o.Set("outputLatency", Napi::Number::New(env, stream_->output_latency));
+    return o;
+}

@@ -1,0 +1,42 @@
+// JavaScript face of one mixer stream: submits actions, collects results, and
+// keeps every in-flight action's memory alive until the callback returns it.
+#pragma once
+#include <napi.h>
+
+#include <unordered_map>
+
+#include "mixer_stream.h"
+#include "result_watcher.h"
+
+class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
+  public:
+    static Napi::Function Define(Napi::Env env);
+    explicit NativeMixer(const Napi::CallbackInfo &info);
+    ~NativeMixer() override;
+
+  private:
+    struct InFlight {
+        rtm_action *action;
+        Napi::ObjectReference ring; // keeps a ring buffer alive while the callback uses it
+    };
+    Napi::Value Submit(const Napi::CallbackInfo &info);
+    Napi::Value Collect(const Napi::CallbackInfo &info);
+    Napi::Value Live(const Napi::CallbackInfo &info);
+    Napi::Value Close(const Napi::CallbackInfo &info);
+    Napi::Value SetTestHook(const Napi::CallbackInfo &info);
+    Napi::Value Frame(const Napi::CallbackInfo &info);
+    Napi::Value Info(const Napi::CallbackInfo &info);
+
+    Napi::Array CollectResults(Napi::Env env);
+    void Shutdown();
+    static void OnEnvCleanup(void *self);
+    static void NotifyFromWatcher(void *self);
+
+    rtm_stream *stream_ = nullptr;
+    result_watcher watcher_{};
+    Napi::ThreadSafeFunction tsfn_;
+    std::unordered_map<uint64_t, InFlight> in_flight_;
+    bool open_ = false;
+    bool referenced_ = false;
+    napi_env env_ = nullptr;
+};

@@ -1,0 +1,73 @@
+/** Every error this package throws carries a stable `code` (Node-RED's Catch node shows it). */
+export type RtMixerErrorCode =
+  | 'ERR_RTMIXER_INVALID_ARGUMENT'
+  | 'ERR_RTMIXER_DEVICE_NOT_FOUND'
+  | 'ERR_RTMIXER_STREAM_OPEN'
+  | 'ERR_RTMIXER_CLOSED'
+  | 'ERR_RTMIXER_QUEUE_FULL'
+  | 'ERR_RTMIXER_LATE_START'
+  | 'ERR_RTMIXER_NATIVE';
+
+export class RtMixerError extends Error {
+  readonly code: RtMixerErrorCode;
+  constructor(code: RtMixerErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A wrong type, range or shape of an argument. */
+export class InvalidArgumentError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_INVALID_ARGUMENT', message);
+  }
+}
+
+export class DeviceNotFoundError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_DEVICE_NOT_FOUND', message);
+  }
+}
+
+/** PortAudio refused the stream (sample rate, channel count, busy device…). */
+export class StreamOpenError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_STREAM_OPEN', message);
+  }
+}
+
+export class MixerClosedError extends RtMixerError {
+  constructor(what: string) {
+    super('ERR_RTMIXER_CLOSED', `Cannot ${what}: the mixer is closed. Create a new Mixer.`);
+  }
+}
+
+export class QueueFullError extends RtMixerError {
+  constructor(limit: number) {
+    super(
+      'ERR_RTMIXER_QUEUE_FULL',
+      `The action queue is full: ${limit} actions are in flight. Wait for some to finish, or raise the queueSize option.`,
+    );
+  }
+}
+
+/** An action whose start time had passed, with allowBelated false. */
+export class LateStartError extends RtMixerError {
+  readonly lateFrames: number;
+  constructor(at: number, lateFrames: number) {
+    super(
+      'ERR_RTMIXER_LATE_START',
+      `The action was dropped: its start frame ${at} had passed ${lateFrames} frames before the audio callback saw it. ` +
+        'Schedule further ahead, or pass allowBelated: true to start late instead.',
+    );
+    this.lateFrames = lateFrames;
+  }
+}
+
+/** The native addon or PortAudio could not be loaded, or failed unexpectedly. */
+export class NativeError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_NATIVE', message);
+  }
+}

@@ -1,0 +1,247 @@
+// The Mixer: one PortAudio stream whose C callback mixes every action handed
+// to it. JavaScript only prepares actions and collects their results.
+import { EventEmitter } from 'node:events';
+import { Action, ActionKind, ActionResult } from './action';
+import type { DeviceInfo } from './devices';
+import { InvalidArgumentError, MixerClosedError, QueueFullError, StreamOpenError } from './errors';
+import { resolveStream, MixerOptions } from './mixer-options';
+import { ActionType, callNative, native, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
+import { RingBuffer } from './ringbuffer';
+import { Stats, statsFromNative } from './stats';
+import {
+  allChannels, channelMap, describeValue, optionalBoolean, requireFinite, requireFiniteSamples,
+  requireFloat32Array, requireInteger,
+} from './validate';
+
+export interface StartOptions {
+  /** Start frame on the mixer clock (see currentFrame); default: as soon as possible. */
+  at?: number;
+  /** If `at` has passed when the callback sees the action: start late (true) or drop it (false, default). */
+  allowBelated?: boolean;
+}
+
+export interface PlayOptions extends StartOptions {
+  /** 1-based output channel for each source channel; its length is the source channel count. Default: all output channels. */
+  channels?: number[];
+  /** Linear gain, default 1. */
+  gain?: number;
+}
+
+export interface RecordOptions extends StartOptions {
+  /** 1-based input channels to record; default: all. */
+  channels?: number[];
+}
+
+export interface PlayRingbufferOptions extends PlayOptions {
+  /** Finish by itself once ringBuffer.end() was called and everything written has played. Default true. */
+  endWhenDrained?: boolean;
+}
+
+export type CancelOptions = Omit<StartOptions, 'allowBelated'>;
+
+export class Mixer extends EventEmitter {
+  readonly sampleRate: number;
+  /** Frames per callback as requested (0 = the host's choice, which may vary). */
+  readonly blockSize: number;
+  readonly inputChannels: number;
+  readonly outputChannels: number;
+  /** Seconds from an ADC to the input buffer, as PortAudio reports for this stream. */
+  readonly inputLatency: number;
+  /** Seconds from the output buffer to the DAC, as PortAudio reports for this stream. */
+  readonly outputLatency: number;
+  readonly inputDevice: DeviceInfo | undefined;
+  readonly outputDevice: DeviceInfo | undefined;
+  readonly queueSize: number;
+
+  private engine: NativeMixer | undefined;
+  private readonly pending = new Map<number, Action>();
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: MixerOptions = {}) {
+    super();
+    const resolved = resolveStream(options);
+    const engine = callNative(
+      () => new (native().NativeMixer)(resolved.config, () => this.collect()),
+      (message) => new StreamOpenError(openErrorMessage(message, resolved.config.sampleRate, resolved.outputDevice ?? resolved.inputDevice)),
+    );
+    this.engine = engine;
+    const info = engine.info();
+    this.sampleRate = info.sampleRate;
+    this.inputLatency = info.inputLatency;
+    this.outputLatency = info.outputLatency;
+    this.blockSize = resolved.config.blockSize;
+    this.inputChannels = resolved.config.inputChannels;
+    this.outputChannels = resolved.config.outputChannels;
+    this.inputDevice = resolved.inputDevice;
+    this.outputDevice = resolved.outputDevice;
+    this.queueSize = resolved.config.queueCapacity;
+  }
+
+  /** The frame clock that `at` refers to: the first frame of the next callback block. */
+  get currentFrame(): number {
+    return this.engine ? this.engine.frame : 0;
+  }
+
+  /** currentFrame in seconds. */
+  get time(): number {
+    return this.currentFrame / this.sampleRate;
+  }
+
+  get closed(): boolean {
+    return this.engine === undefined;
+  }
+
+  /** Actions handed to the callback and not yet back. */
+  get actionsInFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Converts seconds to frames on this mixer's clock. */
+  framesFromSeconds(seconds: number): number {
+    return Math.round(requireFinite('seconds', seconds) * this.sampleRate);
+  }
+
+  /** Plays interleaved samples; returns at once, `done` settles when playback ends. */
+  play(samples: Float32Array, options: PlayOptions = {}): Action {
+    this.requireOpen('play');
+    requireFloat32Array('samples', samples);
+    if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
+    const map = channelMap('channels', options.channels ?? allChannels(this.outputChannels), this.outputChannels);
+    if (samples.length === 0) throw new InvalidArgumentError('samples is empty: there is nothing to play');
+    if (samples.length % map.length !== 0) {
+      throw new InvalidArgumentError(
+        `samples has ${samples.length} values, which is not a whole number of ${map.length}-channel frames ` +
+          `(channels lists ${map.length} output channels, one per interleaved source channel)`,
+      );
+    }
+    requireFiniteSamples('samples', samples);
+    const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
+    return this.submit('play', ActionType.PlayBuffer, options, { channelMap: map, gain, samples });
+  }
+
+  /** Records `frames` frames; `done` resolves with the samples. */
+  record(frames: number, options: RecordOptions = {}): Action {
+    this.requireOpen('record');
+    requireInteger('frames', frames, 1, 2 ** 31);
+    if (this.inputChannels === 0) throw new InvalidArgumentError('Cannot record: this mixer has no input channels');
+    const map = channelMap('channels', options.channels ?? allChannels(this.inputChannels), this.inputChannels);
+    return this.submit('record', ActionType.RecordBuffer, options, { channelMap: map, frames });
+  }
+
+  /** Plays what is written into `ring` until cancelled or, after ring.end(), drained. */
+  playRingbuffer(ring: RingBuffer, options: PlayRingbufferOptions = {}): Action {
+    this.requireOpen('play a ring buffer');
+    if (!(ring instanceof RingBuffer)) throw new InvalidArgumentError(`ring must be a RingBuffer, got ${describeValue(ring)}`);
+    if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
+    const map = channelMap('channels', options.channels ?? allChannels(Math.min(ring.channels, this.outputChannels)), this.outputChannels);
+    if (map.length !== ring.channels) {
+      throw new InvalidArgumentError(`channels lists ${map.length} output channels but the ring buffer has ${ring.channels} channels`);
+    }
+    const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
+    const endWhenDrained = optionalBoolean('endWhenDrained', options.endWhenDrained, true);
+    return this.submit('playRingbuffer', ActionType.PlayRingbuffer, options, { channelMap: map, gain, ring: ring.native, endWhenDrained });
+  }
+
+  /** Records into `ring` until cancelled; frames with no room are counted as overflow. */
+  recordRingbuffer(ring: RingBuffer, options: RecordOptions = {}): Action {
+    this.requireOpen('record into a ring buffer');
+    if (!(ring instanceof RingBuffer)) throw new InvalidArgumentError(`ring must be a RingBuffer, got ${describeValue(ring)}`);
+    if (this.inputChannels === 0) throw new InvalidArgumentError('Cannot record: this mixer has no input channels');
+    const map = channelMap('channels', options.channels ?? allChannels(Math.min(ring.channels, this.inputChannels)), this.inputChannels);
+    if (map.length !== ring.channels) {
+      throw new InvalidArgumentError(`channels lists ${map.length} input channels but the ring buffer has ${ring.channels} channels`);
+    }
+    return this.submit('recordRingbuffer', ActionType.RecordRingbuffer, options, { channelMap: map, ring: ring.native });
+  }
+
+  /** Stops `action` at frame `at` (default: the next block). */
+  cancel(action: Action, options: CancelOptions = {}): Action {
+    this.requireOpen('cancel');
+    if (!(action instanceof Action)) throw new InvalidArgumentError(`cancel() needs an Action, got ${describeValue(action)}`);
+    return this.submit('cancel', ActionType.Cancel, { ...options, allowBelated: true }, { targetId: action.id });
+  }
+
+  /** Snapshot of the callback's statistics since the last fetch; resets them. */
+  async fetchStats(): Promise<Stats> {
+    this.requireOpen('fetch stats');
+    const result = await this.submit('fetchStats', ActionType.FetchStats, {}, {}).done;
+    if (!result.stats) throw new MixerClosedError('fetch stats');
+    return result.stats;
+  }
+
+  /** Stops the stream; actions still in flight resolve with `closed: true`. Idempotent. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      const engine = this.engine;
+      this.engine = undefined;
+      if (engine) this.settle(engine.close());
+      for (const action of this.pending.values()) action.resolve(closedResult());
+      this.pending.clear();
+      this.closing = Promise.resolve();
+      this.emit('close');
+    }
+    return this.closing;
+  }
+
+  /** @internal Test suites only: installs a misbehaving block hook (needs RTMIXER_ENABLE_TEST_HOOKS=1). */
+  _setTestHook(name: '' | 'malloc' | 'lock' | 'stall'): void {
+    this.requireOpen('set a test hook');
+    this.engine!.setTestHook(name);
+  }
+
+  private requireOpen(what: string): void {
+    if (!this.engine) throw new MixerClosedError(what);
+  }
+
+  private submit(kind: ActionKind, type: ActionType, start: StartOptions, fields: Partial<NativeActionDescriptor>): Action {
+    const at = start.at === undefined ? undefined : requireInteger('at', start.at, 0);
+    const allowBelated = optionalBoolean('allowBelated', start.allowBelated, false);
+    if (this.pending.size >= this.queueSize) throw new QueueFullError(this.queueSize);
+    const id = this.nextId++;
+    const action = new Action(id, kind, at, (actionId) => this.engine?.live(actionId) ?? null);
+    this.engine!.submit({ ...fields, type, id, at, allowBelated });
+    this.pending.set(id, action);
+    return action;
+  }
+
+  private collect(): void {
+    if (this.engine) this.settle(this.engine.collect());
+  }
+
+  private settle(results: NativeResult[]): void {
+    for (const r of results) {
+      const action = this.pending.get(r.id);
+      if (!action) continue;
+      this.pending.delete(r.id);
+      if (r.outcome === Outcome.DroppedLate) {
+        action.rejectLate(r.lateFrames);
+        continue;
+      }
+      action.resolve({
+        startFrame: r.started ? r.startFrame : -1,
+        frames: r.frames,
+        late: r.lateFrames,
+        cancelled: r.outcome === Outcome.Cancelled || r.outcome === Outcome.Closed,
+        closed: r.outcome === Outcome.Closed,
+        targetFound: action.kind === 'cancel' ? r.outcome === Outcome.Finished : undefined,
+        samples: r.samples,
+        underflowFrames: r.underflowFrames,
+        overflowFrames: r.overflowFrames,
+        stats: r.stats ? statsFromNative(r.stats, this.sampleRate) : undefined,
+      });
+    }
+  }
+}
+
+function closedResult(): ActionResult {
+  return { startFrame: -1, frames: 0, late: 0, cancelled: true, closed: true, underflowFrames: 0, overflowFrames: 0 };
+}
+
+function openErrorMessage(message: string, sampleRate: number, device: DeviceInfo | undefined): string {
+  const name = device ? `"${device.name}" (${device.hostApi})` : 'the device';
+  const rateHint = /sample rate/i.test(message)
+    ? ` ${name} refused ${sampleRate} Hz; its default rate is ${device?.defaultSampleRate ?? 'unknown'} Hz.`
+    : '';
+  return `Cannot open an audio stream on ${name}: ${message}.${rateHint}`;
+}

@@ -1,0 +1,168 @@
+// Loads the compiled addon (build/ or prebuilds/, through node-gyp-build) and
+// describes its shape. Loading is lazy so that a missing addon or library is an
+// Error at first use, not a failed require() of the whole package.
+import path from 'node:path';
+import { NativeError } from './errors';
+
+export interface NativeHostApiInfo {
+  index: number;
+  name: string;
+  type: number;
+  deviceCount: number;
+  defaultInputDevice: number;
+  defaultOutputDevice: number;
+}
+
+export interface NativeDeviceInfo {
+  index: number;
+  name: string;
+  hostApi: string;
+  hostApiIndex: number;
+  maxInputChannels: number;
+  maxOutputChannels: number;
+  defaultSampleRate: number;
+  defaultLowInputLatency: number;
+  defaultLowOutputLatency: number;
+  defaultHighInputLatency: number;
+  defaultHighOutputLatency: number;
+}
+
+export interface NativeStreamConfig {
+  inputDevice: number;
+  outputDevice: number;
+  inputChannels: number;
+  outputChannels: number;
+  sampleRate: number;
+  blockSize: number;
+  inputLatency: number;
+  outputLatency: number;
+  queueCapacity: number;
+}
+
+/** Action kinds, as numbered in native/mixer_core.h. */
+export const enum ActionType {
+  PlayBuffer = 1,
+  RecordBuffer = 2,
+  PlayRingbuffer = 3,
+  RecordRingbuffer = 4,
+  Cancel = 5,
+  FetchStats = 6,
+}
+
+/** Why an action came back, as numbered in native/mixer_core.h. */
+export const enum Outcome {
+  Finished = 0,
+  Cancelled = 1,
+  DroppedLate = 2,
+  TargetMissing = 3,
+  Closed = 4,
+}
+
+export interface NativeActionDescriptor {
+  type: ActionType;
+  id: number;
+  at?: number;
+  allowBelated?: boolean;
+  gain?: number;
+  channelMap?: number[];
+  samples?: Float32Array;
+  frames?: number;
+  ring?: NativeRingBuffer;
+  endWhenDrained?: boolean;
+  targetId?: number;
+}
+
+export interface NativeStats {
+  blocks: number;
+  frames: number;
+  minBlockFrames: number;
+  maxBlockFrames: number;
+  inputUnderflows: number;
+  inputOverflows: number;
+  outputUnderflows: number;
+  outputOverflows: number;
+  outputPriming: number;
+  callbackNsMin: number;
+  callbackNsMax: number;
+  callbackNsSum: number;
+  loadMax: number;
+  lateStarts: number;
+  droppedStarts: number;
+  actionUnderflowFrames: number;
+  actionOverflowFrames: number;
+  activeActions: number;
+  maxActiveActions: number;
+}
+
+export interface NativeResult {
+  id: number;
+  outcome: Outcome;
+  started: boolean;
+  startFrame: number;
+  lateFrames: number;
+  frames: number;
+  underflowFrames: number;
+  overflowFrames: number;
+  samples?: Float32Array;
+  stats?: NativeStats;
+}
+
+export interface NativeMixer {
+  submit(action: NativeActionDescriptor): void;
+  collect(): NativeResult[];
+  live(id: number): { underflowFrames: number; overflowFrames: number } | null;
+  close(): NativeResult[];
+  setTestHook(name: string): void;
+  info(): { sampleRate: number; inputLatency: number; outputLatency: number };
+  readonly frame: number;
+}
+
+export interface NativeRingBuffer {
+  write(samples: Float32Array): number;
+  read(frames?: number): Float32Array;
+  end(): void;
+  readonly readAvailable: number;
+  readonly writeAvailable: number;
+  readonly capacity: number;
+  readonly channels: number;
+  readonly ended: boolean;
+}
+
+export interface NativeAddon {
+  listHostApis(): NativeHostApiInfo[];
+  listDevices(): NativeDeviceInfo[];
+  portAudioVersion(): string;
+  NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;
+  NativeRingBuffer: new (frames: number, channels: number) => NativeRingBuffer;
+}
+
+let addon: NativeAddon | undefined;
+
+/** The addon, loaded on first use. Throws a NativeError that names the fix. */
+export function native(): NativeAddon {
+  if (addon) return addon;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => NativeAddon;
+    addon = load(path.join(__dirname, '..'));
+  } catch (err) {
+    throw new NativeError(
+      `The rtmixer native addon is not built for ${process.platform}-${process.arch} ` +
+        `(Node ${process.versions.node}): run "npm rebuild node-red-contrib-rtmixer" with a C compiler installed. ` +
+        `(${(err as Error).message})`,
+    );
+  }
+  return addon;
+}
+
+/** Runs a native call, turning its plain Error into one of ours. */
+export function callNative<T>(fn: () => T, wrap: (message: string) => Error = (m) => new NativeError(m)): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Error && !('code' in err && String((err as { code: unknown }).code).startsWith('ERR_RTMIXER'))) {
+      throw wrap(err.message);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,55 @@
+// The callback's statistics, in units a person reads: seconds and fractions.
+import type { NativeStats } from './native';
+
+export interface Stats {
+  /** Callback blocks since the last fetch. */
+  blocks: number;
+  frames: number;
+  minBlockSize: number;
+  maxBlockSize: number;
+  /** PortAudio's status flags, counted per block. */
+  inputUnderflows: number;
+  inputOverflows: number;
+  outputUnderflows: number;
+  outputOverflows: number;
+  outputPriming: number;
+  /** Sum of the four xrun counts above. */
+  xruns: number;
+  /** Callback duration in seconds. */
+  callbackDuration: { min: number; mean: number; max: number };
+  /** Callback duration as a fraction of the block period (1 = all the time there is). */
+  cpuLoad: { mean: number; max: number };
+  lateStarts: number;
+  droppedStarts: number;
+  /** Frames of silence played because a ring buffer ran dry, over all actions. */
+  underflowFrames: number;
+  /** Frames a record ring buffer had no room for, over all actions. */
+  overflowFrames: number;
+  activeActions: number;
+  maxActiveActions: number;
+}
+
+export function statsFromNative(s: NativeStats, sampleRate: number): Stats {
+  const meanNs = s.blocks ? s.callbackNsSum / s.blocks : 0;
+  const meanPeriodNs = s.blocks ? (s.frames / s.blocks / sampleRate) * 1e9 : 0;
+  return {
+    blocks: s.blocks,
+    frames: s.frames,
+    minBlockSize: s.minBlockFrames,
+    maxBlockSize: s.maxBlockFrames,
+    inputUnderflows: s.inputUnderflows,
+    inputOverflows: s.inputOverflows,
+    outputUnderflows: s.outputUnderflows,
+    outputOverflows: s.outputOverflows,
+    outputPriming: s.outputPriming,
+    xruns: s.inputUnderflows + s.inputOverflows + s.outputUnderflows + s.outputOverflows,
+    callbackDuration: { min: s.callbackNsMin / 1e9, mean: meanNs / 1e9, max: s.callbackNsMax / 1e9 },
+    cpuLoad: { mean: meanPeriodNs ? meanNs / meanPeriodNs : 0, max: s.loadMax },
+    lateStarts: s.lateStarts,
+    droppedStarts: s.droppedStarts,
+    underflowFrames: s.actionUnderflowFrames,
+    overflowFrames: s.actionOverflowFrames,
+    activeActions: s.activeActions,
+    maxActiveActions: s.maxActiveActions,
+  };
+}

@@ -1,0 +1,78 @@
+// Argument checks shared by the Mixer and RingBuffer: each throws an
+// InvalidArgumentError that says what was wrong and what is allowed.
+import { InvalidArgumentError } from './errors';
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (Array.isArray(value)) return 'an Array';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  return typeof value;
+}
+
+export function requireFloat32Array(name: string, value: unknown): Float32Array {
+  if (!(value instanceof Float32Array)) {
+    throw new InvalidArgumentError(
+      `${name} must be a Float32Array of interleaved samples, got ${describeValue(value)}` +
+        (Buffer.isBuffer(value) ? ' (convert raw PCM with new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4))' : ''),
+    );
+  }
+  return value;
+}
+
+export function requireInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${name} must be an integer ${range}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function requireFinite(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`${name} must be a finite number, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be true or false, got ${describeValue(value)}`);
+  return value;
+}
+
+/** Throws at the first NaN or ±Infinity: one would poison the whole mix. */
+export function requireFiniteSamples(name: string, samples: Float32Array): void {
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i];
+    if (s - s !== 0) {
+      throw new InvalidArgumentError(`${name} contains a non-finite sample (${s}) at index ${i}: every sample must be a finite number`);
+    }
+  }
+}
+
+/**
+ * 1-based stream channels -> 0-based indices. `available` is the stream's
+ * channel count in that direction.
+ */
+export function channelMap(name: string, channels: unknown, available: number): number[] {
+  if (!Array.isArray(channels) || channels.length === 0) {
+    throw new InvalidArgumentError(`${name} must be a non-empty array of channel numbers (1 to ${available}), got ${describeValue(channels)}`);
+  }
+  if (channels.length > 64) throw new InvalidArgumentError(`${name} may list at most 64 channels, got ${channels.length}`);
+  return channels.map((c: unknown, i: number) => {
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > available) {
+      throw new InvalidArgumentError(
+        `${name}[${i}] must be a channel number from 1 to ${available} (this stream has ${available}), got ${describeValue(c)}`,
+      );
+    }
+    return c - 1;
+  });
+}
+
+/** 1..n */
+export function allChannels(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}

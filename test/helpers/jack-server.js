@@ -1,0 +1,84 @@
+// Starts a private JACK server on the dummy driver for the whole test run, so
+// tests get a real PortAudio stream on machines without a sound card and never
+// touch a user's own JACK server. Stopped by its process id.
+'use strict';
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+
+const SAMPLE_RATE = 48000;
+const PERIOD = 64;
+
+function waitForServer(name, timeoutSeconds) {
+  const r = spawnSync('jack_wait', ['-s', name, '-w', '-t', String(timeoutSeconds)], { encoding: 'utf8' });
+  return r.status === 0 && /available/.test(r.stdout);
+}
+
+function startOnce(name, realtime) {
+  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(PERIOD), '-C', '2', '-P', '2'];
+  const child = spawn('jackd', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  if (waitForServer(name, 10) && child.exitCode === null) return { child, stderr: () => stderr };
+  try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  return null;
+}
+
+/** Starts `jackd -n NAME -d dummy`, real-time if allowed. Sets JACK_DEFAULT_SERVER. */
+function startJackServer() {
+  const name = `rtmixer-test-${process.pid}`;
+  const server = startOnce(name, true) || startOnce(name, false);
+  if (!server) throw new Error('Could not start a JACK dummy server (jackd -d dummy): is jackd2 installed?');
+  process.env.JACK_DEFAULT_SERVER = name;
+  server.child.unref();
+  server.child.stderr.unref?.();
+  server.child.stderr.destroy();
+  return {
+    name,
+    pid: server.child.pid,
+    sampleRate: SAMPLE_RATE,
+    period: PERIOD,
+    stop() {
+      try { process.kill(server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    },
+  };
+}
+
+function jack(cmd, ...args) {
+  return execFileSync(cmd, ['-s', process.env.JACK_DEFAULT_SERVER, ...args].filter((a) => cmd !== 'jack_lsp' || a !== undefined), { encoding: 'utf8' });
+}
+
+/** Port names of our own PortAudio client, e.g. { outputs: ['PortAudio:out_0', …], inputs: […] }. */
+function portAudioPorts() {
+  const ports = execFileSync('jack_lsp', ['-s', process.env.JACK_DEFAULT_SERVER], { encoding: 'utf8' })
+    .split('\n').map((s) => s.trim()).filter((p) => p && !p.startsWith('system:'));
+  return { outputs: ports.filter((p) => /:out_\d+$/.test(p)), inputs: ports.filter((p) => /:in_\d+$/.test(p)) };
+}
+
+function connections() {
+  const lines = execFileSync('jack_lsp', ['-s', process.env.JACK_DEFAULT_SERVER, '-c'], { encoding: 'utf8' }).split('\n');
+  const pairs = [];
+  let current = null;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    if (/^\s/.test(line)) pairs.push([current, line.trim()]);
+    else current = line.trim();
+  }
+  return pairs;
+}
+
+/**
+ * Wires our outputs to our inputs (out_i -> in_i) and cuts every connection to
+ * system ports, so what we play is what we record, one period later.
+ */
+function wireLoopback() {
+  for (const [a, b] of connections()) {
+    if (a.startsWith('system:') || b.startsWith('system:')) {
+      spawnSync('jack_disconnect', ['-s', process.env.JACK_DEFAULT_SERVER, a, b], { stdio: 'ignore' });
+    }
+  }
+  const { outputs, inputs } = portAudioPorts();
+  const n = Math.min(outputs.length, inputs.length);
+  for (let i = 0; i < n; i++) jack('jack_connect', outputs[i], inputs[i]);
+  return n;
+}
+
+module.exports = { startJackServer, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
