@@ -1,0 +1,167 @@
+'use strict';
+const assert = require('node:assert/strict');
+const { openLoopbackMixer, roundTripFrames, column, soon } = require('./helpers/loopback');
+const { PERIOD } = require('./helpers/jack-server');
+
+describe('Mixer timing through a JACK loopback', function () {
+  let mixer;
+  beforeEach(async () => {
+    mixer = await openLoopbackMixer();
+  });
+  afterEach(() => mixer.close());
+
+  it('reports the stream it opened', () => {
+    assert.equal(mixer.sampleRate, 48000);
+    assert.equal(mixer.inputChannels, 2);
+    assert.equal(mixer.outputChannels, 2);
+    // JACK's dummy driver: the round trip is exactly one period.
+    assert.equal(roundTripFrames(mixer), PERIOD);
+  });
+
+  it('finds an impulse exactly where the reported latency says, 20 times, 0 jitter', async () => {
+    const latency = roundTripFrames(mixer);
+    const impulse = new Float32Array([1, 0]);
+    const positions = [];
+    for (let i = 0; i < 20; i++) {
+      // A start frame that is not block aligned, different each time.
+      const at = soon(mixer) + ((i * 37) % PERIOD);
+      const play = mixer.play(impulse, { at });
+      const rec = mixer.record(512, { at });
+      const [played, recorded] = await Promise.all([play.done, rec.done]);
+      assert.equal(played.startFrame, at);
+      assert.equal(recorded.startFrame, at);
+      const left = column(recorded.samples, 2, 0);
+      const hits = [];
+      left.forEach((v, k) => v !== 0 && hits.push(k));
+      assert.deepEqual(hits, [latency], `impulse ${i} found at ${hits}`);
+      positions.push(hits[0]);
+    }
+    assert.equal(Math.max(...positions) - Math.min(...positions), 0);
+  });
+
+  it('mixes 8 overlapping buffers at different start frames into their exact sum', async () => {
+    const base = soon(mixer, 0.1);
+    const latency = roundTripFrames(mixer);
+    const length = 1000;
+    const expected = new Float64Array(4000);
+    const plays = [];
+    for (let v = 0; v < 8; v++) {
+      const offset = v * 123 + (v % 3);
+      const samples = new Float32Array(length * 2);
+      for (let k = 0; k < length; k++) {
+        // dyadic values: every partial sum is exact in float32
+        samples[k * 2] = (((k * (v + 3)) % 64) - 32) / 1024;
+        expected[offset + k] += samples[k * 2];
+      }
+      plays.push(mixer.play(samples, { at: base + offset }).done);
+    }
+    const rec = mixer.record(4000 + latency, { at: base, channels: [1] });
+    await Promise.all(plays);
+    const { samples } = await rec.done;
+    for (let k = 0; k < 4000; k++) {
+      assert.equal(samples[k + latency], Math.fround(expected[k]), `frame ${k}`);
+    }
+  });
+
+  it('maps source channels to output channels, and records chosen input channels', async () => {
+    const latency = roundTripFrames(mixer);
+    const at = soon(mixer);
+    // one source channel to output 2 only
+    const mono = new Float32Array(100).fill(0.25);
+    mixer.play(mono, { at, channels: [2] });
+    const rec = mixer.record(100 + latency, { at, channels: [2, 1] });
+    const { samples } = await rec.done;
+    const recorded2 = column(samples, 2, 0);
+    const recorded1 = column(samples, 2, 1);
+    assert.equal(recorded2[latency], 0.25);
+    assert.equal(recorded2[latency + 99], 0.25);
+    assert.equal(recorded2[latency - 1], 0);
+    assert.ok(recorded1.every((v) => v === 0), 'output 1 stayed silent');
+  });
+
+  it('applies gain', async () => {
+    const latency = roundTripFrames(mixer);
+    const at = soon(mixer);
+    mixer.play(new Float32Array([0.5, -0.5]), { at, gain: 0.5 });
+    const { samples } = await mixer.record(latency + 1, { at }).done;
+    assert.equal(samples[latency * 2], 0.25);
+    assert.equal(samples[latency * 2 + 1], -0.25);
+  });
+
+  it('cancel stops a sound at the exact frame; the recording shows where', async () => {
+    const latency = roundTripFrames(mixer);
+    const at = soon(mixer);
+    const sound = mixer.play(new Float32Array(48000 * 2).fill(0.5), { at });
+    const cancelAt = at + 1000 + 17;
+    const cancel = mixer.cancel(sound, { at: cancelAt });
+    const rec = mixer.record(2000, { at, channels: [1] });
+    const [result, cancelResult, recorded] = await Promise.all([sound.done, cancel.done, rec.done]);
+    assert.equal(result.cancelled, true);
+    assert.equal(result.frames, 1017);
+    assert.equal(cancelResult.targetFound, true);
+    const signal = recorded.samples;
+    assert.equal(signal[latency + 1016], 0.5);
+    assert.equal(signal[latency + 1017], 0);
+  });
+
+  it('cancelling an action that has finished says the target was not found', async () => {
+    const sound = mixer.play(new Float32Array([0.1, 0.1]));
+    await sound.done;
+    const result = await mixer.cancel(sound).done;
+    assert.equal(result.targetFound, false);
+  });
+
+  it('allowBelated false drops a start in the past and says how late', async () => {
+    const past = Math.max(0, mixer.currentFrame - 4800);
+    const sound = mixer.play(new Float32Array([0.1, 0.1]), { at: past });
+    await assert.rejects(sound.done, (err) => {
+      assert.equal(err.code, 'ERR_RTMIXER_LATE_START');
+      assert.match(err.message, /allowBelated/);
+      assert.ok(err.lateFrames >= 4800, `late by ${err.lateFrames}`);
+      return true;
+    });
+  });
+
+  it('allowBelated true starts late and reports how late', async () => {
+    const past = Math.max(0, mixer.currentFrame - 4800);
+    const result = await mixer.play(new Float32Array([0.1, 0.1]), { at: past, allowBelated: true }).done;
+    assert.ok(result.late >= 4800);
+    assert.equal(result.startFrame, past + result.late);
+    assert.equal(result.frames, 1);
+  });
+
+  it('stats count blocks and report the callback duration', async () => {
+    await mixer.fetchStats(); // reset
+    const before = mixer.currentFrame;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stats = await mixer.fetchStats();
+    const elapsedBlocks = (mixer.currentFrame - before) / PERIOD;
+    assert.ok(stats.blocks > 0 && stats.blocks <= elapsedBlocks + 1, `${stats.blocks} blocks of ${elapsedBlocks}`);
+    assert.ok(Math.abs(stats.blocks - elapsedBlocks) <= 2);
+    assert.equal(stats.minBlockSize, PERIOD);
+    assert.equal(stats.maxBlockSize, PERIOD);
+    assert.ok(stats.callbackDuration.min > 0);
+    assert.ok(stats.callbackDuration.min <= stats.callbackDuration.mean);
+    assert.ok(stats.callbackDuration.mean <= stats.callbackDuration.max);
+    assert.ok(stats.cpuLoad.max > 0 && stats.cpuLoad.max < 1, `load ${stats.cpuLoad.max}`);
+    assert.equal(typeof stats.outputUnderflows, 'number');
+  });
+
+  it('delivers a finished action within a few milliseconds', async () => {
+    const at = soon(mixer, 0.02);
+    const started = Date.now();
+    await mixer.play(new Float32Array([0.1, 0.1]), { at }).done;
+    const ms = Date.now() - started;
+    // scheduled 20 ms ahead, one block of 1.3 ms, a 1 ms watcher poll
+    assert.ok(ms < 20 + 15, `took ${ms} ms`);
+  });
+
+  it('close settles pending actions and is idempotent', async () => {
+    const long = mixer.play(new Float32Array(48000 * 10 * 2));
+    const rec = mixer.record(48000 * 10);
+    await Promise.all([mixer.close(), mixer.close()]);
+    const [a, b] = await Promise.all([long.done, rec.done]);
+    assert.equal(a.closed, true);
+    assert.equal(b.closed, true);
+  });
+});
