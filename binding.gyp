@@ -21,7 +21,7 @@
       "cflags": ["-Wall", "-O2"],
       "cflags_c": ["-std=c11", "-Wextra"],
       "cflags_cc": ["-std=c++2b", "-Wall", "-O2"],
-      "libraries": ["-ldl", "-lpthread"]
+      "libraries": ["-ldl", "-lpthread", "-lm"]
     }
   ]
 }

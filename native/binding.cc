@@ -71,6 +71,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
     exports.Set("listDevices", Napi::Function::New(env, ListDevices));
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
+    exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));
     return exports;

@@ -1,7 +1,8 @@
-/* clock_gettime */
-#define _POSIX_C_SOURCE 200809L
+/* clock_gettime, M_PI_2 */
+#define _DEFAULT_SOURCE
 #include "mixer_core.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,15 +53,31 @@ static long start_offset(rtm_state *s, rtm_action *a, int64_t block_start, unsig
     return offset;
 }
 
+static int is_instant(const rtm_action *a) {
+    return a->type == RTM_CANCEL || a->type == RTM_FETCH_STATS || a->type == RTM_SET_GAIN;
+}
+
 /* CANCEL and FETCH_STATS take effect at an instant; run them before the
  * media actions so a cancel at frame k silences its target from frame k on. */
 static int run_instant(rtm_state *s, rtm_action *a, long offset, int64_t block_start) {
     if (a->type == RTM_CANCEL) {
         rtm_action *target = find_active(s, a->target_id);
-        if (!target || target->type == RTM_CANCEL || target->type == RTM_FETCH_STATS)
+        if (!target || is_instant(target))
             return RTM_TARGET_MISSING + 1;
         int64_t at = block_start + offset;
-        if (at < target->cancel_at) target->cancel_at = at;
+        if (at < target->cancel_at) {
+            target->cancel_at = at;
+            target->cancel_fade = target->type == RTM_PLAY_BUFFER ? a->fade_out : 0;
+        }
+        return RTM_FINISHED + 1;
+    }
+    if (a->type == RTM_SET_GAIN) {
+        rtm_action *target = find_active(s, a->target_id);
+        if (!target || target->type != RTM_PLAY_BUFFER || target->cancel_at != INT64_MAX)
+            return RTM_TARGET_MISSING + 1;
+        target->gain_change_at = block_start + offset;
+        target->gain_change_to = a->gain;
+        target->gain_change_ramp = a->ramp;
         return RTM_FINISHED + 1;
     }
     /* RTM_FETCH_STATS */
@@ -85,21 +102,74 @@ static void record_frames(const rtm_action *a, const float *in, unsigned in_ch, 
             dst[i * ch + c] = in ? in[i * in_ch + a->channel_map[c]] : 0.0f;
 }
 
+static float curve(rtm_curve c, float t) {
+    return c == RTM_CURVE_EQUAL_POWER ? sinf(t * (float)M_PI_2) : t;
+}
+
+/* Starts a SET_GAIN that takes effect at this frame. */
+static void begin_gain_change(rtm_action *a) {
+    a->gain_change_at = INT64_MAX;
+    a->gain_target = a->gain_change_to;
+    if (a->gain_change_ramp == 0) {
+        a->gain_now = a->gain_target;
+        a->ramp_left = 0;
+    } else {
+        a->gain_step = (a->gain_target - a->gain_now) / (float)a->gain_change_ramp;
+        a->ramp_left = a->gain_change_ramp;
+    }
+}
+
+/* The envelope of this frame: fade-in, the fade-out at the end, a cancel fade. */
+static float envelope(rtm_action *a, int64_t now) {
+    float env = 1.0f;
+    if (a->frames_done < a->fade_in) env = curve(a->curve, (float)a->frames_done / (float)a->fade_in);
+    if (a->fade_out && a->total_out != UINT64_MAX) {
+        uint64_t remaining = a->total_out - a->frames_done;
+        if (remaining <= a->fade_out) env *= curve(a->curve, (float)(remaining - 1) / (float)a->fade_out);
+    }
+    if (now >= a->cancel_at && a->cancel_fade) {
+        env *= curve(a->curve, (float)(a->cancel_fade - 1 - a->cancel_fade_done) / (float)a->cancel_fade);
+        a->cancel_fade_done++;
+    }
+    return env;
+}
+
+/* PLAY_BUFFER, frame by frame: gain ramps, fades and loop seams are exact. */
+static int play_voice(rtm_state *s, rtm_action *a, float *out, long offset, unsigned long frames,
+                      int64_t block_start) {
+    const unsigned ch = a->channels, oc = s->output_channels;
+    const uint64_t loop_end = a->loop_end ? a->loop_end : a->total_frames;
+    for (unsigned long i = (unsigned long)offset; i < frames; i++) {
+        const int64_t now = block_start + (int64_t)i;
+        if (now >= a->cancel_at && a->cancel_fade_done >= a->cancel_fade) return RTM_CANCELLED + 1;
+        if (now == a->gain_change_at) begin_gain_change(a);
+        const float g = a->gain_now * envelope(a, now);
+        if (a->ramp_left && --a->ramp_left == 0) a->gain_now = a->gain_target;
+        else if (a->ramp_left) a->gain_now += a->gain_step;
+        const float *src = a->buffer + a->position * ch;
+        if (out)
+            for (unsigned c = 0; c < ch; c++) out[i * oc + a->channel_map[c]] += src[c] * g;
+        a->frames_done++;
+        a->position++;
+        if (a->position == loop_end && a->loops != 0) {
+            a->position = a->loop_start;
+            if (a->loops > 0) a->loops--;
+        }
+        if (a->position >= a->total_frames) return RTM_FINISHED + 1;
+    }
+    return 0;
+}
+
 /* Runs one media action over frames [offset, end) of the block. Returns non-zero
  * (outcome + 1) when the action is complete. */
 static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, long offset,
-                     unsigned long end) {
+                     unsigned long end, int64_t block_start) {
     unsigned long n = end - (unsigned long)offset;
     const float *in_at = in ? in + (size_t)offset * s->input_channels : NULL;
     float *out_at = out ? out + (size_t)offset * s->output_channels : NULL;
     switch (a->type) {
-    case RTM_PLAY_BUFFER: {
-        uint64_t left = a->total_frames - a->frames_done;
-        if (n > left) n = (unsigned long)left;
-        if (out_at) play_frames(a, a->buffer + a->frames_done * a->channels, out_at, s->output_channels, n);
-        a->frames_done += n;
-        return a->frames_done == a->total_frames ? RTM_FINISHED + 1 : 0;
-    }
+    case RTM_PLAY_BUFFER:
+        return play_voice(s, a, out, offset, end, block_start);
     case RTM_RECORD_BUFFER: {
         uint64_t left = a->total_frames - a->frames_done;
         if (n > left) n = (unsigned long)left;
@@ -148,6 +218,13 @@ static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, l
     }
 }
 
+static void log_xrun(rtm_state *s, int64_t block_start, unsigned long flags) {
+    uint64_t n = atomic_load_explicit(&s->xrun_count, memory_order_relaxed);
+    s->xrun_log[n % RTM_XRUN_LOG].frame = (uint64_t)block_start;
+    s->xrun_log[n % RTM_XRUN_LOG].flags = (uint32_t)flags;
+    atomic_store_explicit(&s->xrun_count, n + 1, memory_order_release);
+}
+
 static void count_flags(rtm_stats *st, unsigned long flags) {
     if (flags & RTM_INPUT_UNDERFLOW) st->input_underflows++;
     if (flags & RTM_INPUT_OVERFLOW) st->input_overflows++;
@@ -156,9 +233,6 @@ static void count_flags(rtm_stats *st, unsigned long flags) {
     if (flags & RTM_PRIMING_OUTPUT) st->output_priming++;
 }
 
-static int is_instant(const rtm_action *a) {
-    return a->type == RTM_CANCEL || a->type == RTM_FETCH_STATS;
-}
 
 void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames,
                  unsigned long status_flags) {
@@ -176,10 +250,18 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
     while ((a = spsc_queue_pop(&s->actions))) {
         a->next_active = NULL;
         a->cancel_at = INT64_MAX;
+        a->gain_change_at = INT64_MAX;
+        a->gain_now = a->gain_target = a->gain;
+        a->total_out = UINT64_MAX;
+        if (a->type == RTM_PLAY_BUFFER && a->loops != RTM_LOOP_FOREVER) {
+            uint64_t end = a->loop_end ? a->loop_end : a->total_frames;
+            a->total_out = a->total_frames + (uint64_t)a->loops * (end - a->loop_start);
+        }
         *tail = a;
         tail = &a->next_active;
     }
     count_flags(&s->stats, status_flags);
+    if (status_flags & 0x1fu) log_xrun(s, block_start, status_flags);
 
     /* Two passes: instants first (cancel, stats), then media. */
     for (int pass = 0; pass < 2; pass++) {
@@ -197,14 +279,16 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
             } else if (offset >= 0 && pass == 0) {
                 done = run_instant(s, a, offset, block_start);
             } else if (pass == 1) {
-                /* A CANCEL may stop it inside this block, or before it ever started. */
+                /* A CANCEL may stop it inside this block, or before it ever started;
+                 * a play with a cancel fade stops by itself when the fade ends. */
                 const int64_t stop = a->cancel_at - block_start;
+                const int cut = stop < (int64_t)frames && (!a->cancel_fade || !a->started);
                 if (offset >= 0) {
                     unsigned long end = frames;
-                    if (stop < (int64_t)frames) end = (unsigned long)(stop > offset ? stop : offset);
-                    if (end > (unsigned long)offset) done = run_media(s, a, in, out, offset, end);
+                    if (cut) end = (unsigned long)(stop > offset ? stop : offset);
+                    if (end > (unsigned long)offset) done = run_media(s, a, in, out, offset, end, block_start);
                 }
-                if (!done && stop < (int64_t)frames) done = RTM_CANCELLED + 1;
+                if (!done && cut) done = RTM_CANCELLED + 1;
             }
             if (done) {
                 *link = a->next_active;

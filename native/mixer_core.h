@@ -26,7 +26,11 @@ typedef enum rtm_action_type {
     RTM_RECORD_RINGBUFFER = 4,
     RTM_CANCEL = 5,
     RTM_FETCH_STATS = 6,
+    RTM_SET_GAIN = 7,
 } rtm_action_type;
+
+typedef enum rtm_curve { RTM_CURVE_LINEAR = 0, RTM_CURVE_EQUAL_POWER = 1 } rtm_curve;
+#define RTM_LOOP_FOREVER (-1)
 
 /* Why an action came back. */
 typedef enum rtm_outcome {
@@ -73,7 +77,14 @@ struct rtm_action {
     uint64_t total_frames; /* PLAY/RECORD_BUFFER length; 0 = until cancelled (ring) */
     ringbuffer *ring;      /* PLAY/RECORD_RINGBUFFER */
     int end_when_drained;  /* PLAY_RINGBUFFER: finish once the writer ended and it drained */
-    uint64_t target_id;    /* CANCEL */
+    uint64_t target_id;    /* CANCEL, SET_GAIN */
+    uint32_t fade_in;      /* PLAY_BUFFER: frames of fade-in */
+    uint32_t fade_out;     /* PLAY_BUFFER: frames of fade-out at its end; CANCEL: fade before stopping */
+    rtm_curve curve;
+    int64_t loops;         /* PLAY_BUFFER: extra passes through the loop region; RTM_LOOP_FOREVER */
+    uint64_t loop_start;   /* PLAY_BUFFER loop region [loop_start, loop_end) in frames */
+    uint64_t loop_end;
+    uint32_t ramp;         /* SET_GAIN: frames of the linear ramp to `gain` */
     rtm_stats *stats_out;  /* FETCH_STATS: where the snapshot goes */
 
     /* Written by the callback, read by JS after the action came back. */
@@ -83,6 +94,17 @@ struct rtm_action {
     uint64_t late_frames;  /* how late the start was */
     uint64_t frames_done;
     int64_t cancel_at;     /* callback-only: frame where a CANCEL stops it */
+    uint32_t cancel_fade;  /* callback-only: fade-out frames from cancel_at */
+    uint32_t cancel_fade_done;
+    uint64_t position;     /* callback-only: next source frame of a PLAY_BUFFER */
+    uint64_t total_out;    /* callback-only: frames it will play, loops included; UINT64_MAX = forever */
+    float gain_now;        /* callback-only: current gain, ramps towards gain_target */
+    float gain_target;
+    float gain_step;
+    uint32_t ramp_left;
+    int64_t gain_change_at;  /* frame where a pending SET_GAIN takes effect */
+    float gain_change_to;
+    uint32_t gain_change_ramp;
     _Atomic(uint64_t) underflow_frames; /* live: readable from JS while running */
     _Atomic(uint64_t) overflow_frames;
 
@@ -92,6 +114,14 @@ struct rtm_action {
 /* Test-only hook called once per block from process() when set. Lets the test
  * suite prove the real-time guard catches allocations, and force xruns. */
 typedef void (*rtm_block_hook)(void);
+
+/* The last RTM_XRUN_LOG blocks that carried a PortAudio status flag. The
+ * callback is the only writer; JS reads entries up to xrun_count. */
+#define RTM_XRUN_LOG 64
+typedef struct rtm_xrun {
+    uint64_t frame;
+    uint32_t flags;
+} rtm_xrun;
 
 typedef struct rtm_state {
     unsigned input_channels;
@@ -103,6 +133,8 @@ typedef struct rtm_state {
     _Atomic(uint64_t) frame; /* first frame of the next block: the mixer clock */
     rtm_stats stats;
     _Atomic(rtm_block_hook) test_hook;
+    rtm_xrun xrun_log[RTM_XRUN_LOG];
+    _Atomic(uint64_t) xrun_count; /* entries ever written to xrun_log */
 } rtm_state;
 
 /* Not real-time. */

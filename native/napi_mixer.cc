@@ -6,9 +6,37 @@
 #include "napi_ringbuffer.h"
 #include "test_hooks.h"
 
+// Native memory held by actions in flight, over all mixers (JS thread only):
+// lets tests and benchmarks see a leak exactly instead of guessing from RSS.
+static double g_live_actions = 0;
+static double g_live_bytes = 0;
+
+Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("actions", g_live_actions);
+    o.Set("bytes", g_live_bytes);
+    return o;
+}
+
 namespace {
 
 constexpr unsigned kWatcherPollMicroseconds = 1000;
+
+size_t ActionBytes(const rtm_action *a) {
+    size_t bytes = sizeof(rtm_action);
+    if (a->buffer) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
+    if (a->stats_out) bytes += sizeof(rtm_stats);
+    return bytes;
+}
+
+void FreeAction(rtm_action *a) {
+    g_live_actions -= 1;
+    g_live_bytes -= (double)ActionBytes(a);
+    free(a->buffer);
+    free(a->stats_out);
+    free(a);
+}
+constexpr unsigned kWatcherIdleMilliseconds = 50;
 
 double NumberOr(Napi::Object o, const char *key, double fallback) {
     Napi::Value v = o.Get(key);
@@ -50,6 +78,7 @@ Napi::Function NativeMixer::Define(Napi::Env env) {
                         InstanceMethod("close", &NativeMixer::Close),
                         InstanceMethod("setTestHook", &NativeMixer::SetTestHook),
                         InstanceMethod("info", &NativeMixer::Info),
+                        InstanceMethod("xruns", &NativeMixer::Xruns),
                         InstanceAccessor("frame", &NativeMixer::Frame, nullptr)});
 }
 
@@ -80,7 +109,8 @@ NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
     }
     tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtmixer-results", 0, 1);
     tsfn_.Unref(env); // an idle mixer does not keep Node alive
-    watcher_start(&watcher_, &stream_->state.results, NotifyFromWatcher, this, kWatcherPollMicroseconds);
+    watcher_start(&watcher_, &stream_->state.results, &stream_->state.xrun_count, NotifyFromWatcher, this,
+                  kWatcherPollMicroseconds, kWatcherIdleMilliseconds);
     napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
     open_ = true;
 }
@@ -91,11 +121,7 @@ NativeMixer::~NativeMixer() {
         Shutdown();
     }
     // Actions left after shutdown were returned by the drain; free what remains.
-    for (auto &entry : in_flight_) {
-        free(entry.second.action->buffer);
-        free(entry.second.action->stats_out);
-        free(entry.second.action);
-    }
+    for (auto &entry : in_flight_) FreeAction(entry.second.action);
     in_flight_.clear();
     if (stream_) rtm_stream_close(stream_);
     free(stream_);
@@ -135,6 +161,13 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     a->gain = (float)NumberOr(d, "gain", 1.0);
     a->target_id = (uint64_t)NumberOr(d, "targetId", 0);
     a->end_when_drained = d.Get("endWhenDrained").ToBoolean();
+    a->fade_in = (uint32_t)NumberOr(d, "fadeIn", 0);
+    a->fade_out = (uint32_t)NumberOr(d, "fadeOut", 0);
+    a->curve = NumberOr(d, "curve", 0) == 1 ? RTM_CURVE_EQUAL_POWER : RTM_CURVE_LINEAR;
+    a->loops = (int64_t)NumberOr(d, "loops", 0);
+    a->loop_start = (uint64_t)NumberOr(d, "loopStart", 0);
+    a->loop_end = (uint64_t)NumberOr(d, "loopEnd", 0);
+    a->ramp = (uint32_t)NumberOr(d, "ramp", 0);
     Napi::Value map = d.Get("channelMap");
     if (map.IsArray()) {
         Napi::Array arr = map.As<Napi::Array>();
@@ -149,7 +182,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         // detach or transfer while the sound plays.
         Napi::Float32Array s = samples.As<Napi::Float32Array>();
         a->total_frames = s.ElementLength() / a->channels;
-        a->buffer = static_cast<float *>(malloc(s.ElementLength() * sizeof(float) + 1));
+        a->buffer = static_cast<float *>(malloc((s.ElementLength() + 1) * sizeof(float)));
         memcpy(a->buffer, s.Data(), s.ElementLength() * sizeof(float));
     } else if (a->type == RTM_RECORD_BUFFER) {
         a->total_frames = (uint64_t)NumberOr(d, "frames", 0);
@@ -162,10 +195,10 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     }
     if (a->type == RTM_FETCH_STATS) a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
 
+    g_live_actions += 1;
+    g_live_bytes += (double)ActionBytes(a);
     if (!spsc_queue_push(&stream_->state.actions, a)) {
-        free(a->buffer);
-        free(a->stats_out);
-        free(a);
+        FreeAction(a);
         Napi::Error::New(env, "the action queue is full").ThrowAsJavaScriptException();
         return env.Undefined();
     }
@@ -201,9 +234,7 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
         out.Set(n++, r);
         in_flight_.erase(a->id); // drops the ring buffer reference
-        free(a->buffer);
-        free(a->stats_out);
-        free(a);
+        FreeAction(a);
     }
     if (n) watcher_collected(&watcher_, n);
     if (in_flight_.empty() && referenced_ && open_) {
@@ -268,5 +299,28 @@ Napi::Value NativeMixer::Info(const Napi::CallbackInfo &info) {
     o.Set("sampleRate", Napi::Number::New(env, stream_->sample_rate));
     o.Set("inputLatency", Napi::Number::New(env, stream_->input_latency));
     o.Set("outputLatency", Napi::Number::New(env, stream_->output_latency));
+    return o;
+}
+
+// xruns(since): the logged blocks with PortAudio status flags after entry
+// `since`, oldest first: { count, events: [{ frame, flags }] }. Entries older
+// than the log's RTM_XRUN_LOG are gone; `count` tells how many there were.
+Napi::Value NativeMixer::Xruns(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    Napi::Array events = Napi::Array::New(env);
+    uint64_t count = stream_ ? atomic_load(&stream_->state.xrun_count) : 0;
+    uint64_t since = (uint64_t)info[0].As<Napi::Number>().DoubleValue();
+    if (count > since + RTM_XRUN_LOG) since = count - RTM_XRUN_LOG;
+    uint32_t n = 0;
+    for (uint64_t i = since; i < count; i++) {
+        const rtm_xrun &x = stream_->state.xrun_log[i % RTM_XRUN_LOG];
+        Napi::Object e = Napi::Object::New(env);
+        e.Set("frame", Napi::Number::New(env, (double)x.frame));
+        e.Set("flags", Napi::Number::New(env, x.flags));
+        events.Set(n++, e);
+    }
+    o.Set("count", Napi::Number::New(env, (double)count));
+    o.Set("events", events);
     return o;
 }

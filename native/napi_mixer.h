@@ -8,6 +8,9 @@
 #include "mixer_stream.h"
 #include "result_watcher.h"
 
+// { actions, bytes } of native memory held by in-flight actions, all mixers.
+Napi::Value NativeMemory(const Napi::CallbackInfo &info);
+
 class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
   public:
     static Napi::Function Define(Napi::Env env);
@@ -26,6 +29,7 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
     Napi::Value SetTestHook(const Napi::CallbackInfo &info);
     Napi::Value Frame(const Napi::CallbackInfo &info);
     Napi::Value Info(const Napi::CallbackInfo &info);
+    Napi::Value Xruns(const Napi::CallbackInfo &info);
 
     Napi::Array CollectResults(Napi::Env env);
     void Shutdown();

@@ -3,7 +3,7 @@
 import { LateStartError } from './errors';
 import type { Stats } from './stats';
 
-export type ActionKind = 'play' | 'record' | 'playRingbuffer' | 'recordRingbuffer' | 'cancel' | 'fetchStats';
+export type ActionKind = 'play' | 'record' | 'playRingbuffer' | 'recordRingbuffer' | 'cancel' | 'setGain' | 'fetchStats';
 
 export interface ActionResult {
   /** Frame (on mixer.currentFrame's clock) of the first processed sample; -1 if it never started. */
@@ -16,7 +16,7 @@ export interface ActionResult {
   cancelled: boolean;
   /** The mixer closed before the action finished. */
   closed: boolean;
-  /** For cancel(): whether its target was still playing or waiting. */
+  /** For cancel() and setGain(): whether the target was still playing or waiting. */
   targetFound?: boolean;
   /** record(): the recorded interleaved samples, one column per recorded channel. */
   samples?: Float32Array;
@@ -37,7 +37,7 @@ export class Action {
   readonly kind: ActionKind;
   /** The requested start frame, or undefined for "as soon as possible". */
   readonly at: number | undefined;
-  /** Settles when the callback hands the action back. Rejects only with LateStartError. */
+  /** Settles when the callback hands the action back. Rejects with LateStartError (dropped start) or ActionFinishedError (setGain too late). */
   readonly done: Promise<ActionResult>;
   private settle!: (r: ActionResult) => void;
   private fail!: (e: Error) => void;
@@ -79,8 +79,13 @@ export class Action {
 
   /** @internal */
   rejectLate(lateFrames: number): void {
+    this.reject(new LateStartError(this.at ?? 0, lateFrames));
+  }
+
+  /** @internal */
+  reject(error: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.fail(new LateStartError(this.at ?? 0, lateFrames));
+    this.fail(error);
   }
 }

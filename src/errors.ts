@@ -6,6 +6,7 @@ export type RtMixerErrorCode =
   | 'ERR_RTMIXER_CLOSED'
   | 'ERR_RTMIXER_QUEUE_FULL'
   | 'ERR_RTMIXER_LATE_START'
+  | 'ERR_RTMIXER_ACTION_FINISHED'
   | 'ERR_RTMIXER_NATIVE';
 
 export class RtMixerError extends Error {
@@ -69,5 +70,12 @@ export class LateStartError extends RtMixerError {
 export class NativeError extends RtMixerError {
   constructor(message: string) {
     super('ERR_RTMIXER_NATIVE', message);
+  }
+}
+
+/** setGain() on an action that has already finished or been cancelled. */
+export class ActionFinishedError extends RtMixerError {
+  constructor(what: string) {
+    super('ERR_RTMIXER_ACTION_FINISHED', `Cannot ${what}: the action has already finished (or was cancelled).`);
   }
 }

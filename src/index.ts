@@ -1,14 +1,17 @@
 export { Mixer } from './mixer';
-export type { PlayOptions, RecordOptions, PlayRingbufferOptions, CancelOptions, StartOptions } from './mixer';
+export type { PlayOptions, RecordOptions, PlayRingbufferOptions, CancelOptions, SetGainOptions, StartOptions, MixerEvents } from './mixer';
+export type { Duration, FadeCurve, ShapeOptions } from './shaping';
+export type { XrunEvent, XrunKind } from './xruns';
 export type { MixerOptions } from './mixer-options';
 export { Action } from './action';
 export type { ActionResult, ActionKind, LiveCounters } from './action';
 export { RingBuffer } from './ringbuffer';
 export { listDevices, listHostApis } from './devices';
+export { nativeMemory, portAudioVersion } from './diagnostics';
 export type { DeviceInfo, HostApiInfo, DeviceSelector } from './devices';
 export type { Stats } from './stats';
 export {
   RtMixerError, InvalidArgumentError, DeviceNotFoundError, StreamOpenError, MixerClosedError,
-  QueueFullError, LateStartError, NativeError,
+  QueueFullError, LateStartError, NativeError, ActionFinishedError,
 } from './errors';
 export type { RtMixerErrorCode } from './errors';

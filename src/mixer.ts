@@ -3,11 +3,13 @@
 import { EventEmitter } from 'node:events';
 import { Action, ActionKind, ActionResult } from './action';
 import type { DeviceInfo } from './devices';
-import { InvalidArgumentError, MixerClosedError, QueueFullError, StreamOpenError } from './errors';
+import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullError, StreamOpenError } from './errors';
 import { resolveStream, MixerOptions } from './mixer-options';
 import { ActionType, callNative, native, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
 import { RingBuffer } from './ringbuffer';
+import { curveCode, Duration, durationToFrames, FadeCurve, shapeFor, ShapeOptions } from './shaping';
 import { Stats, statsFromNative } from './stats';
+import { XrunEvent, xrunEventFrom } from './xruns';
 import {
   allChannels, channelMap, describeValue, optionalBoolean, requireFinite, requireFiniteSamples,
   requireFloat32Array, requireInteger,
@@ -20,7 +22,7 @@ export interface StartOptions {
   allowBelated?: boolean;
 }
 
-export interface PlayOptions extends StartOptions {
+export interface PlayOptions extends StartOptions, ShapeOptions {
   /** 1-based output channel for each source channel; its length is the source channel count. Default: all output channels. */
   channels?: number[];
   /** Linear gain, default 1. */
@@ -37,7 +39,25 @@ export interface PlayRingbufferOptions extends PlayOptions {
   endWhenDrained?: boolean;
 }
 
-export type CancelOptions = Omit<StartOptions, 'allowBelated'>;
+export interface CancelOptions {
+  /** Frame to stop at (default: the next block). */
+  at?: number;
+  /** Fade out over this long from `at` instead of stopping dead (play() sounds). */
+  fadeOut?: Duration;
+  curve?: FadeCurve;
+}
+
+export interface SetGainOptions {
+  /** Frame the change starts at (default: the next block). */
+  at?: number;
+  /** Length of the linear ramp from the current gain (default: a jump). */
+  ramp?: Duration;
+}
+
+export interface MixerEvents {
+  xrun: [XrunEvent];
+  close: [];
+}
 
 export class Mixer extends EventEmitter {
   readonly sampleRate: number;
@@ -117,7 +137,8 @@ export class Mixer extends EventEmitter {
     }
     requireFiniteSamples('samples', samples);
     const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
-    return this.submit('play', ActionType.PlayBuffer, options, { channelMap: map, gain, samples });
+    const shape = shapeFor(options, samples.length / map.length, this.sampleRate);
+    return this.submit('play', ActionType.PlayBuffer, options, { channelMap: map, gain, samples, ...shape });
   }
 
   /** Records `frames` frames; `done` resolves with the samples. */
@@ -159,7 +180,24 @@ export class Mixer extends EventEmitter {
   cancel(action: Action, options: CancelOptions = {}): Action {
     this.requireOpen('cancel');
     if (!(action instanceof Action)) throw new InvalidArgumentError(`cancel() needs an Action, got ${describeValue(action)}`);
-    return this.submit('cancel', ActionType.Cancel, { ...options, allowBelated: true }, { targetId: action.id });
+    const fadeOut = durationToFrames('fadeOut', options.fadeOut, this.sampleRate);
+    const curve = curveCode(options.curve);
+    return this.submit('cancel', ActionType.Cancel, { at: options.at, allowBelated: true }, { targetId: action.id, fadeOut, curve });
+  }
+
+  /**
+   * Changes a playing sound's gain at frame `at`, with a linear ramp (no zipper
+   * noise). `done` rejects with ActionFinishedError if the sound ended first.
+   */
+  setGain(action: Action, gain: number, options: SetGainOptions = {}): Action {
+    this.requireOpen('set gain');
+    if (!(action instanceof Action) || action.kind !== 'play') {
+      throw new InvalidArgumentError(`setGain() needs an Action returned by play(), got ${describeValue(action)}`);
+    }
+    if (action.finished) throw new ActionFinishedError('set gain');
+    const target = requireFinite('gain', gain);
+    const ramp = durationToFrames('ramp', options.ramp, this.sampleRate);
+    return this.submit('setGain', ActionType.SetGain, { at: options.at, allowBelated: true }, { targetId: action.id, gain: target, ramp });
   }
 
   /** Snapshot of the callback's statistics since the last fetch; resets them. */
@@ -206,7 +244,19 @@ export class Mixer extends EventEmitter {
   }
 
   private collect(): void {
-    if (this.engine) this.settle(this.engine.collect());
+    if (!this.engine) return;
+    this.settle(this.engine.collect());
+    this.reportXruns();
+  }
+
+  private xrunsSeen = 0;
+
+  /** Emits 'xrun' once per block that carried PortAudio status flags. */
+  private reportXruns(): void {
+    const log = this.engine!.xruns(this.xrunsSeen);
+    this.xrunsSeen = log.count;
+    if (this.listenerCount('xrun') === 0) return;
+    for (const e of log.events) this.emit('xrun', xrunEventFrom(e.frame, e.flags, this.sampleRate));
   }
 
   private settle(results: NativeResult[]): void {
@@ -218,13 +268,17 @@ export class Mixer extends EventEmitter {
         action.rejectLate(r.lateFrames);
         continue;
       }
+      if (action.kind === 'setGain' && r.outcome === Outcome.TargetMissing) {
+        action.reject(new ActionFinishedError('set gain'));
+        continue;
+      }
       action.resolve({
         startFrame: r.started ? r.startFrame : -1,
         frames: r.frames,
         late: r.lateFrames,
         cancelled: r.outcome === Outcome.Cancelled || r.outcome === Outcome.Closed,
         closed: r.outcome === Outcome.Closed,
-        targetFound: action.kind === 'cancel' ? r.outcome === Outcome.Finished : undefined,
+        targetFound: action.kind === 'cancel' || action.kind === 'setGain' ? r.outcome === Outcome.Finished : undefined,
         samples: r.samples,
         underflowFrames: r.underflowFrames,
         overflowFrames: r.overflowFrames,

@@ -47,6 +47,7 @@ export const enum ActionType {
   RecordRingbuffer = 4,
   Cancel = 5,
   FetchStats = 6,
+  SetGain = 7,
 }
 
 /** Why an action came back, as numbered in native/mixer_core.h. */
@@ -70,6 +71,20 @@ export interface NativeActionDescriptor {
   ring?: NativeRingBuffer;
   endWhenDrained?: boolean;
   targetId?: number;
+  fadeIn?: number;
+  fadeOut?: number;
+  /** 0 linear, 1 equal-power */
+  curve?: number;
+  /** extra passes through the loop region; -1 forever */
+  loops?: number;
+  loopStart?: number;
+  loopEnd?: number;
+  ramp?: number;
+}
+
+export interface NativeXrunLog {
+  count: number;
+  events: { frame: number; flags: number }[];
 }
 
 export interface NativeStats {
@@ -114,6 +129,7 @@ export interface NativeMixer {
   close(): NativeResult[];
   setTestHook(name: string): void;
   info(): { sampleRate: number; inputLatency: number; outputLatency: number };
+  xruns(since: number): NativeXrunLog;
   readonly frame: number;
 }
 
@@ -132,6 +148,7 @@ export interface NativeAddon {
   listHostApis(): NativeHostApiInfo[];
   listDevices(): NativeDeviceInfo[];
   portAudioVersion(): string;
+  nativeMemory(): { actions: number; bytes: number };
   NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;
   NativeRingBuffer: new (frames: number, channels: number) => NativeRingBuffer;
 }

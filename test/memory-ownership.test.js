@@ -4,6 +4,7 @@
 // transferring the ArrayBuffer away (which detaches it). Run with --expose-gc
 // (see .mocharc.json) so the collection is real.
 const assert = require('node:assert/strict');
+const { nativeMemory } = require('../dist');
 const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
 
 function signal(frames) {
@@ -47,17 +48,26 @@ describe('Memory a playing action reads', function () {
     const short = new Float32Array(2 * 64).fill(0.01);
     const round = async () => {
       const done = [];
-      for (let i = 0; i < 500; i++) done.push(mixer.play(short).done);
+      for (let i = 0; i < 500; i++) done.push(mixer.play(short).done, mixer.record(32).done);
       await Promise.all(done);
     };
+    assert.deepEqual(nativeMemory(), { actions: 0, bytes: 0 });
     await round();
     global.gc();
     const before = process.memoryUsage().rss;
-    for (let r = 0; r < 8; r++) await round();
+    let peak = 0;
+    for (let r = 0; r < 10; r++) {
+      const pending = round();
+      peak = Math.max(peak, nativeMemory().actions);
+      await pending;
+    }
     global.gc();
-    const grown = process.memoryUsage().rss - before;
-    // 4000 plays of 512 bytes each would be 2 MB if none were freed, plus the action structs.
-    assert.ok(grown < 8 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MiB`);
+    assert.equal(peak, 1000, 'each round holds its 1000 actions natively while they run');
+    // Exact: every action's native memory was released once the callback handed it back.
+    assert.deepEqual(nativeMemory(), { actions: 0, bytes: 0 });
     assert.equal(mixer.actionsInFlight, 0);
+    // And the process as a whole (V8 heap and allocator noise included) stays put.
+    const grown = process.memoryUsage().rss - before;
+    assert.ok(grown < 64 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MiB`);
   });
 });

@@ -57,7 +57,7 @@ describe('Real-time safety of the audio callback', function () {
     const undefinedSymbols = execFileSync('nm', ['-u', object], { encoding: 'utf8' })
       .split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean);
     const allowed = new Set([
-      'clock_gettime', 'memset', 'memcpy',
+      'clock_gettime', 'memset', 'memcpy', 'sinf',
       'spsc_queue_pop', 'spsc_queue_push',
       'ringbuffer_read_regions', 'ringbuffer_read_advance', 'ringbuffer_read_available',
       'ringbuffer_write_regions', 'ringbuffer_write_advance',

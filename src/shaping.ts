@@ -1,0 +1,68 @@
+// Options that shape a sound inside the callback: fades, loops, gain ramps.
+// Durations are seconds (a number) or exact frames ({ frames: n }).
+import { InvalidArgumentError } from './errors';
+import { describeValue, requireInteger } from './validate';
+
+export type Duration = number | { frames: number };
+export type FadeCurve = 'linear' | 'equal-power';
+
+export interface ShapeOptions {
+  /** Fade-in length. */
+  fadeIn?: Duration;
+  /** Fade-out length, ending on the sound's last frame (loops included). */
+  fadeOut?: Duration;
+  /** Fade curve, default 'linear'. 'equal-power' is sin(t·π/2). */
+  curve?: FadeCurve;
+  /** true: loop until cancelled; n: play the loop region n more times. */
+  loop?: number | boolean;
+  /** Loop region [loopStart, loopEnd) in frames; default the whole sound. */
+  loopStart?: number;
+  loopEnd?: number;
+}
+
+export interface NativeShape {
+  fadeIn: number;
+  fadeOut: number;
+  curve: number;
+  loops: number;
+  loopStart: number;
+  loopEnd: number;
+}
+
+export function durationToFrames(name: string, value: Duration | undefined, sampleRate: number): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new InvalidArgumentError(`${name} must be seconds >= 0 or { frames: n }, got ${describeValue(value)}`);
+    }
+    return Math.round(value * sampleRate);
+  }
+  if (typeof value === 'object' && value !== null && 'frames' in value) {
+    return requireInteger(`${name}.frames`, value.frames, 0, 2 ** 31);
+  }
+  throw new InvalidArgumentError(`${name} must be seconds >= 0 or { frames: n }, got ${describeValue(value)}`);
+}
+
+export function curveCode(curve: unknown): number {
+  if (curve === undefined || curve === 'linear') return 0;
+  if (curve === 'equal-power') return 1;
+  throw new InvalidArgumentError(`curve must be 'linear' or 'equal-power', got ${describeValue(curve)}`);
+}
+
+export function shapeFor(options: ShapeOptions, frames: number, sampleRate: number): NativeShape {
+  const fadeIn = durationToFrames('fadeIn', options.fadeIn, sampleRate);
+  const fadeOut = durationToFrames('fadeOut', options.fadeOut, sampleRate);
+  const loopStart = options.loopStart === undefined ? 0 : requireInteger('loopStart', options.loopStart, 0, frames - 1);
+  const loopEnd = options.loopEnd === undefined ? frames : requireInteger('loopEnd', options.loopEnd, 1, frames);
+  if (loopEnd <= loopStart) {
+    throw new InvalidArgumentError(`loopEnd (${loopEnd}) must be after loopStart (${loopStart})`);
+  }
+  let loops = 0;
+  if (options.loop === true) loops = -1;
+  else if (options.loop === false || options.loop === undefined) loops = 0;
+  else loops = requireInteger('loop', options.loop, 0, 2 ** 31);
+  if (loops === -1 && fadeOut > 0) {
+    throw new InvalidArgumentError('fadeOut needs an end: a sound that loops forever fades out through cancel(action, { fadeOut })');
+  }
+  return { fadeIn, fadeOut, curve: curveCode(options.curve), loops, loopStart, loopEnd: loopEnd === frames ? 0 : loopEnd };
+}
