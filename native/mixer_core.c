@@ -6,6 +6,30 @@
 #include <string.h>
 #include <time.h>
 
+/* The frame after an action's last one (or now, if it never started). */
+static int64_t end_frame(const rtm_action *a, int64_t now) {
+    return a->started ? a->actual_start + (int64_t)a->frames_done : now;
+}
+
+/* Queue items waiting for `a` start on the frame right after it. */
+static void release_followers(rtm_state *s, const rtm_action *a, int64_t end) {
+    for (rtm_action *f = a->next_active; f; f = f->next_active)
+        if (f->after_id == a->id && f->start_frame == RTM_AFTER_PREDECESSOR) f->start_frame = end;
+    rtm_finished *slot = &s->finished_log[s->finished_next++ % RTM_FINISHED_LOG];
+    slot->id = a->id;
+    slot->end_frame = end;
+}
+
+/* Where a new queue item starts: after a predecessor still in the list, at the
+ * end of one that finished recently, or (unknown) as soon as possible. */
+static int64_t follow_start(const rtm_state *s, const rtm_action *a) {
+    for (const rtm_action *p = s->active; p; p = p->next_active)
+        if (p->id == a->after_id) return RTM_AFTER_PREDECESSOR;
+    for (unsigned i = 0; i < RTM_FINISHED_LOG; i++)
+        if (s->finished_log[i].id == a->after_id) return s->finished_log[i].end_frame;
+    return RTM_ASAP;
+}
+
 static void finish(rtm_state *s, rtm_action *a, rtm_outcome outcome) {
     a->outcome = outcome;
     /* Cannot fail: JS never has more actions in flight than the queue holds. */
@@ -38,6 +62,7 @@ static rtm_action *find_active(rtm_state *s, uint64_t id) {
  * first frame in the block, -1 to wait, -2 if it must be dropped as late. */
 static long start_offset(rtm_state *s, rtm_action *a, int64_t block_start, unsigned long frames) {
     if (a->started) return 0;
+    if (a->start_frame == RTM_AFTER_PREDECESSOR) return -1;
     int64_t start = a->start_frame == RTM_ASAP ? block_start : a->start_frame;
     if (start >= block_start + (int64_t)frames) return -1;
     long offset = 0;
@@ -249,6 +274,7 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
     rtm_action *a;
     while ((a = spsc_queue_pop(&s->actions))) {
         a->next_active = NULL;
+        if (a->after_id) a->start_frame = follow_start(s, a);
         a->cancel_at = INT64_MAX;
         a->gain_change_at = INT64_MAX;
         a->gain_now = a->gain_target = a->gain;
@@ -291,6 +317,7 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
                 if (!done && cut) done = RTM_CANCELLED + 1;
             }
             if (done) {
+                release_followers(s, a, end_frame(a, block_start + (offset > 0 ? offset : 0)));
                 *link = a->next_active;
                 finish(s, a, (rtm_outcome)(done - 1));
             } else {

@@ -18,6 +18,8 @@ extern "C" {
 
 #define RTM_MAX_CHANNELS 64
 #define RTM_ASAP INT64_MIN
+/* callback-only start_frame of an action waiting for its predecessor to end */
+#define RTM_AFTER_PREDECESSOR (INT64_MIN + 1)
 
 typedef enum rtm_action_type {
     RTM_PLAY_BUFFER = 1,
@@ -85,6 +87,7 @@ struct rtm_action {
     uint64_t loop_start;   /* PLAY_BUFFER loop region [loop_start, loop_end) in frames */
     uint64_t loop_end;
     uint32_t ramp;         /* SET_GAIN: frames of the linear ramp to `gain` */
+    uint64_t after_id;     /* 0, or the action this one starts right after (gapless queues) */
     rtm_stats *stats_out;  /* FETCH_STATS: where the snapshot goes */
 
     /* Written by the callback, read by JS after the action came back. */
@@ -123,6 +126,14 @@ typedef struct rtm_xrun {
     uint32_t flags;
 } rtm_xrun;
 
+/* Recently finished actions and the frame after their last one, so that a
+ * queue item appended just too late still knows when its predecessor ended. */
+#define RTM_FINISHED_LOG 64
+typedef struct rtm_finished {
+    uint64_t id;
+    int64_t end_frame;
+} rtm_finished;
+
 typedef struct rtm_state {
     unsigned input_channels;
     unsigned output_channels;
@@ -135,6 +146,8 @@ typedef struct rtm_state {
     _Atomic(rtm_block_hook) test_hook;
     rtm_xrun xrun_log[RTM_XRUN_LOG];
     _Atomic(uint64_t) xrun_count; /* entries ever written to xrun_log */
+    rtm_finished finished_log[RTM_FINISHED_LOG]; /* callback-only */
+    unsigned finished_next;
 } rtm_state;
 
 /* Not real-time. */

@@ -168,6 +168,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     a->loop_start = (uint64_t)NumberOr(d, "loopStart", 0);
     a->loop_end = (uint64_t)NumberOr(d, "loopEnd", 0);
     a->ramp = (uint32_t)NumberOr(d, "ramp", 0);
+    a->after_id = (uint64_t)NumberOr(d, "afterId", 0);
     Napi::Value map = d.Get("channelMap");
     if (map.IsArray()) {
         Napi::Array arr = map.As<Napi::Array>();

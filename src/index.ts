@@ -6,6 +6,8 @@ export type { MixerOptions } from './mixer-options';
 export { Action } from './action';
 export type { ActionResult, ActionKind, LiveCounters } from './action';
 export { RingBuffer } from './ringbuffer';
+export { Queue } from './queue';
+export type { QueueItem } from './queue';
 export { listDevices, listHostApis } from './devices';
 export { nativeMemory, portAudioVersion } from './diagnostics';
 export type { DeviceInfo, HostApiInfo, DeviceSelector } from './devices';

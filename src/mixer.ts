@@ -6,6 +6,7 @@ import type { DeviceInfo } from './devices';
 import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullError, StreamOpenError } from './errors';
 import { resolveStream, MixerOptions } from './mixer-options';
 import { ActionType, callNative, native, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
+import { Queue, QueueItem } from './queue';
 import { RingBuffer } from './ringbuffer';
 import { curveCode, Duration, durationToFrames, FadeCurve, shapeFor, ShapeOptions } from './shaping';
 import { Stats, statsFromNative } from './stats';
@@ -23,6 +24,12 @@ export interface StartOptions {
 }
 
 export interface PlayOptions extends StartOptions, ShapeOptions {
+  /**
+   * Start on the frame right after this action ends (gapless, decided in the
+   * callback). If it has already ended, the sound starts at once and `late`
+   * says by how much. Excludes `at`.
+   */
+  after?: Action;
   /** 1-based output channel for each source channel; its length is the source channel count. Default: all output channels. */
   channels?: number[];
   /** Linear gain, default 1. */
@@ -138,7 +145,15 @@ export class Mixer extends EventEmitter {
     requireFiniteSamples('samples', samples);
     const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
     const shape = shapeFor(options, samples.length / map.length, this.sampleRate);
-    return this.submit('play', ActionType.PlayBuffer, options, { channelMap: map, gain, samples, ...shape });
+    const afterId = this.predecessor(options);
+    const start = afterId ? { allowBelated: options.allowBelated ?? true } : options;
+    return this.submit('play', ActionType.PlayBuffer, start, { channelMap: map, gain, samples, ...shape, afterId });
+  }
+
+  /** Plays sounds one after another, each on the frame after the previous one ends. */
+  queue(items: QueueItem[], options: StartOptions = {}): Queue {
+    this.requireOpen('queue');
+    return new Queue(this, items, options);
   }
 
   /** Records `frames` frames; `done` resolves with the samples. */
@@ -226,6 +241,15 @@ export class Mixer extends EventEmitter {
   _setTestHook(name: '' | 'malloc' | 'lock' | 'stall'): void {
     this.requireOpen('set a test hook');
     this.engine!.setTestHook(name);
+  }
+
+  private predecessor(options: PlayOptions): number | undefined {
+    if (options.after === undefined) return undefined;
+    if (!(options.after instanceof Action)) {
+      throw new InvalidArgumentError(`after must be an Action, got ${describeValue(options.after)}`);
+    }
+    if (options.at !== undefined) throw new InvalidArgumentError('Give either at or after, not both');
+    return options.after.id;
   }
 
   private requireOpen(what: string): void {

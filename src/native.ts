@@ -80,6 +80,8 @@ export interface NativeActionDescriptor {
   loopStart?: number;
   loopEnd?: number;
   ramp?: number;
+  /** start on the frame right after this action ends */
+  afterId?: number;
 }
 
 export interface NativeXrunLog {
