@@ -168,12 +168,7 @@ export class Mixer extends EventEmitter {
   /** Plays what is written into `ring` until cancelled or, after ring.end(), drained. */
   playRingbuffer(ring: RingBuffer, options: PlayRingbufferOptions = {}): Action {
     this.requireOpen('play a ring buffer');
-    if (!(ring instanceof RingBuffer)) throw new InvalidArgumentError(`ring must be a RingBuffer, got ${describeValue(ring)}`);
-    if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
-    const map = channelMap('channels', options.channels ?? allChannels(Math.min(ring.channels, this.outputChannels)), this.outputChannels);
-    if (map.length !== ring.channels) {
-      throw new InvalidArgumentError(`channels lists ${map.length} output channels but the ring buffer has ${ring.channels} channels`);
-    }
+    const map = this.ringChannelMap(ring, options.channels, 'output');
     const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
     const endWhenDrained = optionalBoolean('endWhenDrained', options.endWhenDrained, true);
     return this.submit('playRingbuffer', ActionType.PlayRingbuffer, options, { channelMap: map, gain, ring: ring.native, endWhenDrained });
@@ -182,12 +177,7 @@ export class Mixer extends EventEmitter {
   /** Records into `ring` until cancelled; frames with no room are counted as overflow. */
   recordRingbuffer(ring: RingBuffer, options: RecordOptions = {}): Action {
     this.requireOpen('record into a ring buffer');
-    if (!(ring instanceof RingBuffer)) throw new InvalidArgumentError(`ring must be a RingBuffer, got ${describeValue(ring)}`);
-    if (this.inputChannels === 0) throw new InvalidArgumentError('Cannot record: this mixer has no input channels');
-    const map = channelMap('channels', options.channels ?? allChannels(Math.min(ring.channels, this.inputChannels)), this.inputChannels);
-    if (map.length !== ring.channels) {
-      throw new InvalidArgumentError(`channels lists ${map.length} input channels but the ring buffer has ${ring.channels} channels`);
-    }
+    const map = this.ringChannelMap(ring, options.channels, 'input');
     return this.submit('recordRingbuffer', ActionType.RecordRingbuffer, options, { channelMap: map, ring: ring.native });
   }
 
@@ -241,6 +231,20 @@ export class Mixer extends EventEmitter {
   _setTestHook(name: '' | 'malloc' | 'lock' | 'stall'): void {
     this.requireOpen('set a test hook');
     this.engine!.setTestHook(name);
+  }
+
+  /** The stream channels a ring buffer's columns go to (output) or come from (input). */
+  private ringChannelMap(ring: RingBuffer, channels: number[] | undefined, direction: 'input' | 'output'): number[] {
+    if (!(ring instanceof RingBuffer)) throw new InvalidArgumentError(`ring must be a RingBuffer, got ${describeValue(ring)}`);
+    const available = direction === 'input' ? this.inputChannels : this.outputChannels;
+    if (available === 0) {
+      throw new InvalidArgumentError(`Cannot ${direction === 'input' ? 'record' : 'play'}: this mixer has no ${direction} channels`);
+    }
+    const map = channelMap('channels', channels ?? allChannels(Math.min(ring.channels, available)), available);
+    if (map.length !== ring.channels) {
+      throw new InvalidArgumentError(`channels lists ${map.length} ${direction} channels but the ring buffer has ${ring.channels} channels`);
+    }
+    return map;
   }
 
   private predecessor(options: PlayOptions): number | undefined {
