@@ -14,7 +14,8 @@
         "native/result_watcher.c",
         "native/pa_loader.c",
         "native/pa_session.c",
-        "native/test_hooks.c"
+        "native/test_hooks.c",
+        "native/bench_kernels.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

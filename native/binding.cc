@@ -1,6 +1,7 @@
 // Module entry: device and host API listing, plus the Mixer and RingBuffer classes.
 #include <napi.h>
 
+#include "bench_kernels.h"
 #include "napi_mixer.h"
 #include "napi_ringbuffer.h"
 #include "pa_session.h"
@@ -67,10 +68,17 @@ Napi::Value PortAudioVersion(const Napi::CallbackInfo &info) {
     return Napi::String::New(info.Env(), pa->GetVersionText());
 }
 
+// For `npm run bench` only: the plain C add loop the callback is compared with.
+Napi::Value BenchSumVoices(const Napi::CallbackInfo &info) {
+    auto arg = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
+    return Napi::Number::New(info.Env(), bench_sum_voices_ns(arg(0), arg(1), arg(2), arg(3)));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
     exports.Set("listDevices", Napi::Function::New(env, ListDevices));
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
+    exports.Set("benchSumVoicesNs", Napi::Function::New(env, BenchSumVoices));
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));

@@ -112,9 +112,13 @@ static int run_instant(rtm_state *s, rtm_action *a, long offset, int64_t block_s
 }
 
 static void play_frames(const rtm_action *a, const float *src, float *out, unsigned out_ch,
-                        unsigned long n) {
+                        unsigned long n, float gain) {
     const unsigned ch = a->channels;
-    const float gain = a->gain;
+    if (ch == 2 && out_ch == 2 && a->channel_map[0] == 0 && a->channel_map[1] == 1) {
+        /* The common case, stereo straight through: one contiguous, vectorisable loop. */
+        for (unsigned long i = 0; i < 2 * n; i++) out[i] += src[i] * gain;
+        return;
+    }
     for (unsigned long i = 0; i < n; i++)
         for (unsigned c = 0; c < ch; c++) out[i * out_ch + a->channel_map[c]] += src[i * ch + c] * gain;
 }
@@ -159,13 +163,54 @@ static float envelope(rtm_action *a, int64_t now) {
     return env;
 }
 
-/* PLAY_BUFFER, frame by frame: gain ramps, fades and loop seams are exact. */
+/* Frames from `position` that need no per-frame work: no fade, ramp, pending
+ * gain change or cancel, and no loop seam or end inside. 0 if this frame needs it. */
+static uint64_t plain_run(const rtm_action *a, int64_t now, uint64_t loop_end, uint64_t limit) {
+    if (a->frames_done < a->fade_in || a->ramp_left || now >= a->cancel_at) return 0;
+    uint64_t n = limit;
+    uint64_t until_seam = (a->loops != 0 ? loop_end : a->total_frames) - a->position;
+    if (until_seam < n) n = until_seam;
+    if (a->cancel_at != INT64_MAX && (uint64_t)(a->cancel_at - now) < n) n = (uint64_t)(a->cancel_at - now);
+    if (a->gain_change_at != INT64_MAX) {
+        if (a->gain_change_at <= now) return 0;
+        if ((uint64_t)(a->gain_change_at - now) < n) n = (uint64_t)(a->gain_change_at - now);
+    }
+    if (a->fade_out && a->total_out != UINT64_MAX) {
+        uint64_t fade_starts = a->total_out - a->fade_out;
+        if (a->frames_done >= fade_starts) return 0;
+        if (fade_starts - a->frames_done < n) n = fade_starts - a->frames_done;
+    }
+    return n;
+}
+
+/* After `n` frames: the loop seam and the end of the sound. */
+static int advance_voice(rtm_action *a, uint64_t n, uint64_t loop_end) {
+    a->frames_done += n;
+    a->position += n;
+    if (a->position == loop_end && a->loops != 0) {
+        a->position = a->loop_start;
+        if (a->loops > 0) a->loops--;
+    }
+    return a->position >= a->total_frames ? RTM_FINISHED + 1 : 0;
+}
+
+/* PLAY_BUFFER: constant-gain stretches go through the plain mixing loop; only
+ * frames inside a fade, a ramp or at a seam take the frame-by-frame path,
+ * so gain ramps, fades and loop seams stay exact. */
 static int play_voice(rtm_state *s, rtm_action *a, float *out, long offset, unsigned long frames,
                       int64_t block_start) {
     const unsigned ch = a->channels, oc = s->output_channels;
     const uint64_t loop_end = a->loop_end ? a->loop_end : a->total_frames;
-    for (unsigned long i = (unsigned long)offset; i < frames; i++) {
+    unsigned long i = (unsigned long)offset;
+    while (i < frames) {
         const int64_t now = block_start + (int64_t)i;
+        const uint64_t run = plain_run(a, now, loop_end, frames - i);
+        if (run > 0) {
+            if (out) play_frames(a, a->buffer + a->position * ch, out + i * oc, oc, (unsigned long)run, a->gain_now);
+            i += (unsigned long)run;
+            if (advance_voice(a, run, loop_end)) return RTM_FINISHED + 1;
+            continue;
+        }
         if (now >= a->cancel_at && a->cancel_fade_done >= a->cancel_fade) return RTM_CANCELLED + 1;
         if (now == a->gain_change_at) begin_gain_change(a);
         const float g = a->gain_now * envelope(a, now);
@@ -174,13 +219,8 @@ static int play_voice(rtm_state *s, rtm_action *a, float *out, long offset, unsi
         const float *src = a->buffer + a->position * ch;
         if (out)
             for (unsigned c = 0; c < ch; c++) out[i * oc + a->channel_map[c]] += src[c] * g;
-        a->frames_done++;
-        a->position++;
-        if (a->position == loop_end && a->loops != 0) {
-            a->position = a->loop_start;
-            if (a->loops > 0) a->loops--;
-        }
-        if (a->position >= a->total_frames) return RTM_FINISHED + 1;
+        i++;
+        if (advance_voice(a, 1, loop_end)) return RTM_FINISHED + 1;
     }
     return 0;
 }
@@ -208,9 +248,9 @@ static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, l
         ringbuffer_regions r;
         ringbuffer_read_regions(a->ring, n, &r);
         if (out_at) {
-            play_frames(a, r.first, out_at, s->output_channels, r.first_frames);
+            play_frames(a, r.first, out_at, s->output_channels, r.first_frames, a->gain);
             play_frames(a, r.second, out_at + r.first_frames * s->output_channels,
-                        s->output_channels, r.second_frames);
+                        s->output_channels, r.second_frames, a->gain);
         }
         unsigned long got = r.first_frames + r.second_frames;
         ringbuffer_read_advance(a->ring, got);

@@ -151,6 +151,7 @@ export interface NativeAddon {
   listDevices(): NativeDeviceInfo[];
   portAudioVersion(): string;
   nativeMemory(): { actions: number; bytes: number };
+  benchSumVoicesNs(voices: number, frames: number, channels: number, blocks: number): number;
   NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;
   NativeRingBuffer: new (frames: number, channels: number) => NativeRingBuffer;
 }

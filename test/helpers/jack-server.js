@@ -12,8 +12,8 @@ function waitForServer(name, timeoutSeconds) {
   return r.status === 0 && /available/.test(r.stdout);
 }
 
-function startOnce(name, realtime) {
-  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(PERIOD), '-C', '2', '-P', '2'];
+function startOnce(name, realtime, period) {
+  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
   const child = spawn('jackd', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -23,9 +23,8 @@ function startOnce(name, realtime) {
 }
 
 /** Starts `jackd -n NAME -d dummy`, real-time if allowed. Sets JACK_DEFAULT_SERVER. */
-function startJackServer() {
-  const name = `rtmixer-test-${process.pid}`;
-  const server = startOnce(name, true) || startOnce(name, false);
+function startJackServer({ name = `rtmixer-test-${process.pid}`, period = PERIOD } = {}) {
+  const server = startOnce(name, true, period) || startOnce(name, false, period);
   if (!server) throw new Error('Could not start a JACK dummy server (jackd -d dummy): is jackd2 installed?');
   process.env.JACK_DEFAULT_SERVER = name;
   server.child.unref();
@@ -35,7 +34,7 @@ function startJackServer() {
     name,
     pid: server.child.pid,
     sampleRate: SAMPLE_RATE,
-    period: PERIOD,
+    period,
     stop() {
       try { process.kill(server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
     },

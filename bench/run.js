@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm run bench`: prints each figure with how it was measured and writes
+// bench/results.json (BENCHMARKS.md and bench/chart.svg are made from it).
+// BENCH_QUICK=1 shortens the long runs (stalls 3 s, periods 5 s each).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startJackServer } = require('../test/helpers/jack-server');
+
+const quick = process.env.BENCH_QUICK === '1';
+const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));
+
+async function main() {
+  const server = startJackServer({ name: `rtmixer-bench-${process.pid}` });
+  const results = { machine: { cpus: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, date: new Date().toISOString() } };
+  try {
+    console.log('JACK dummy driver, 48 kHz, 64-frame period (1.33 ms), loopback out->in.\n');
+    results.voices = await require('./voices')();
+    console.log('1. Callback cost vs voices (stereo play actions; mean/max over 1.5 s of blocks; plain loop = C sum of the same voices, 64 frames)');
+    console.table(results.voices.map((r) => ({ voices: r.voices, 'mean µs': fmt(r.meanUs), 'max µs': fmt(r.maxUs), 'load mean': fmt(r.loadMean, 4), 'load max': fmt(r.loadMax, 4), 'plain loop µs': fmt(r.plainLoopUs), 'callback / plain': fmt(r.ratio), xruns: r.xruns })));
+
+    results.stalls = await require('./stalls')(quick ? 3 : 10);
+    console.log('2. Stall immunity (event loop blocked 30 ms every 500 ms + garbage churn; glitches = breaks of periodicity in the loopback)');
+    console.table({ 'mixer callback (whole sound handed over)': results.stalls.callback, 'JS-fed ring buffer (256 frames, 1 ms timer)': results.stalls.jsFed });
+
+    results.timing = await require('./timing')();
+    const t = results.timing;
+    console.log('3. Trigger latency: play() at random moments (ASAP) → first recorded sample, frames on the mixer clock');
+    console.table({ frames: { count: t.trigger.count, min: t.trigger.minFrames, median: t.trigger.medianFrames, max: t.trigger.maxFrames, 'round trip': t.roundTripFrames } });
+    console.log(`   1000 scheduled starts on a 96-frame grid: worst start error ${t.grid.worstErrorFrames} frames (loopback), ${t.grid.reportedErrors} reported off-frame\n`);
+
+    results.memory = await require('./memory')(quick ? 20000 : 100000);
+    const m = results.memory;
+    console.log(`4. Memory: ${m.plays} short plays in ${fmt(m.seconds, 1)} s: RSS ${fmt(m.rssBeforeMiB, 1)} → ${fmt(m.rssAfterMiB, 1)} MiB; native ${JSON.stringify(m.nativeBefore)} → ${JSON.stringify(m.nativeAfter)}\n`);
+  } finally {
+    server.stop();
+  }
+  results.periods = await require('./periods')(quick ? 5 : 60);
+  console.log(`5. Smallest period with 64 voices and no xrun (${results.periods.rows[0].seconds} s each): ${results.periods.smallestClean}`);
+  console.table(results.periods.rows);
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
+  require('./chart')(results, path.join(__dirname, 'chart.svg'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
