@@ -7,6 +7,8 @@ import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullE
 import { resolveStream, MixerOptions } from './mixer-options';
 import { ActionType, callNative, native, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
 import { Queue, QueueItem } from './queue';
+import { AudioReadStream, AudioReadStreamOptions } from './read-stream';
+import { AudioWriteStream, AudioWriteStreamOptions } from './write-stream';
 import { RingBuffer } from './ringbuffer';
 import { curveCode, Duration, durationToFrames, FadeCurve, shapeFor, ShapeOptions } from './shaping';
 import { Stats, statsFromNative } from './stats';
@@ -179,6 +181,18 @@ export class Mixer extends EventEmitter {
     this.requireOpen('record into a ring buffer');
     const map = this.ringChannelMap(ring, options.channels, 'input');
     return this.submit('recordRingbuffer', ActionType.RecordRingbuffer, options, { channelMap: map, ring: ring.native });
+  }
+
+  /** A Writable of interleaved float32 PCM (Buffers or Float32Arrays) played through a ring buffer. */
+  createWriteStream(options: AudioWriteStreamOptions = {}): AudioWriteStream {
+    this.requireOpen('create a write stream');
+    return new AudioWriteStream(this, options);
+  }
+
+  /** A Readable of recorded interleaved float32 PCM (Buffers). */
+  createReadStream(options: AudioReadStreamOptions = {}): AudioReadStream {
+    this.requireOpen('create a read stream');
+    return new AudioReadStream(this, options);
   }
 
   /** Stops `action` at frame `at` (default: the next block). */
