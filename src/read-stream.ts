@@ -6,7 +6,7 @@ import type { Action } from './action';
 import { MixerClosedError } from './errors';
 import type { Mixer } from './mixer';
 import { bufferOf } from './pcm';
-import { RingBuffer } from './ringbuffer';
+import { RingBuffer, ringFramesOption } from './ringbuffer';
 import { requireInteger } from './validate';
 
 export interface AudioReadStreamOptions {
@@ -29,7 +29,7 @@ export class AudioReadStream extends Readable {
   constructor(private readonly mixer: Mixer, options: AudioReadStreamOptions = {}) {
     super({ highWaterMark: 64 * 1024 });
     const channels = options.channels?.length ?? mixer.inputChannels;
-    const frames = options.ringFrames === undefined ? Math.round(mixer.sampleRate * 0.2) : requireInteger('ringFrames', options.ringFrames, 64, 1 << 24);
+    const frames = ringFramesOption(options.ringFrames, mixer.sampleRate);
     const pollMs = options.pollMs === undefined ? 10 : requireInteger('pollMs', options.pollMs, 1, 1000);
     this.ring = new RingBuffer(frames, channels);
     this.action = mixer.recordRingbuffer(this.ring, { channels: options.channels });

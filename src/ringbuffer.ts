@@ -56,3 +56,8 @@ export class RingBuffer {
     this.native.end();
   }
 }
+
+/** A stream's ring size: `frames` if given (64 to 2^24), else 200 ms at `sampleRate`. */
+export function ringFramesOption(frames: number | undefined, sampleRate: number): number {
+  return frames === undefined ? Math.round(sampleRate * 0.2) : requireInteger('ringFrames', frames, 64, 1 << 24);
+}

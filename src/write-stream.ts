@@ -5,7 +5,7 @@ import type { Action, ActionResult } from './action';
 import { InvalidArgumentError, MixerClosedError } from './errors';
 import type { Mixer } from './mixer';
 import { FrameAssembler } from './pcm';
-import { RingBuffer } from './ringbuffer';
+import { RingBuffer, ringFramesOption } from './ringbuffer';
 import { requireInteger } from './validate';
 
 export interface AudioWriteStreamOptions {
@@ -32,7 +32,7 @@ export class AudioWriteStream extends Writable {
   constructor(private readonly mixer: Mixer, private readonly options: AudioWriteStreamOptions = {}) {
     super({ objectMode: true, highWaterMark: 4 });
     const channels = options.channels?.length ?? mixer.outputChannels;
-    const frames = options.ringFrames === undefined ? Math.round(mixer.sampleRate * 0.2) : requireInteger('ringFrames', options.ringFrames, 64, 1 << 24);
+    const frames = ringFramesOption(options.ringFrames, mixer.sampleRate);
     this.ring = new RingBuffer(frames, channels);
     this.prefill = options.prefillFrames === undefined ? this.ring.capacity >> 1 : requireInteger('prefillFrames', options.prefillFrames, 1, this.ring.capacity);
     this.assembler = new FrameAssembler(channels);
