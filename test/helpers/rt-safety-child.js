@@ -2,7 +2,7 @@
 // mixer hard (plays, records, cancels, stats) and prints what the guard counted
 // inside the callback (the guard writes its report at exit). argv[2] may name a test hook to install first.
 'use strict';
-const { Mixer } = require('../../dist');
+const { Mixer, RingBuffer } = require('../../dist');
 
 async function main() {
   const hook = process.argv[2] || '';
@@ -18,6 +18,16 @@ async function main() {
       pending.push(mixer.record(128, { at: at + i * 5 }).done);
       if (i % 3 === 0) pending.push(mixer.cancel(play, { at: at + i * 7 + 100 }).done);
     }
+    // ring buffers, fades, loops, gain ramps, queues and xrun logging go through the same guard
+    const ring = new RingBuffer(512, 2);
+    ring.write(tone);
+    const ringPlay = mixer.playRingbuffer(ring, { endWhenDrained: false });
+    const ringRec = mixer.recordRingbuffer(new RingBuffer(256, 2));
+    const shaped = mixer.play(tone, { at, fadeIn: { frames: 32 }, fadeOut: { frames: 32 }, loop: 3, loopStart: 64, loopEnd: 128 });
+    pending.push(mixer.setGain(shaped, 0.3, { ramp: { frames: 40 } }).done.catch(() => undefined));
+    pending.push(...mixer.queue([tone, tone]).items.map((a) => a.done));
+    pending.push(shaped.done, ringPlay.done, ringRec.done);
+    pending.push(mixer.cancel(ringPlay, { at: at + 600 }).done, mixer.cancel(ringRec, { at: at + 600 }).done);
     pending.push(mixer.fetchStats());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
