@@ -1,6 +1,6 @@
 // Shared by the benchmarks: a loopback mixer on the private JACK server, and small statistics.
 'use strict';
-const { Mixer } = require('../dist');
+const { Mixer } = require('..');
 const { wireLoopback } = require('../test/helpers/jack-server');
 
 async function loopbackMixer(options = {}) {

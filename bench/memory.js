@@ -1,7 +1,7 @@
 // 4. RSS and native allocations before and after 100 000 short plays.
 'use strict';
 const { loopbackMixer } = require('./common');
-const { nativeMemory } = require('../dist');
+const { nativeMemory } = require('..');
 
 module.exports = async function memory(plays = 100000) {
   const mixer = await loopbackMixer();

@@ -1,7 +1,7 @@
 // Runs 64 looping stereo voices for argv[2] seconds on the JACK server named
 // in JACK_DEFAULT_SERVER and prints the stats as JSON.
 'use strict';
-const { Mixer } = require('../dist');
+const { Mixer } = require('..');
 
 (async () => {
   const seconds = Number(process.argv[2]);

@@ -4,7 +4,7 @@
 // JavaScript through a ring buffer of similar latency.
 'use strict';
 const { loopbackMixer, sleep, blockEventLoop } = require('./common');
-const { RingBuffer } = require('../dist');
+const { RingBuffer } = require('..');
 
 const PERIOD = 480; // 100 Hz at 48 kHz: the signal repeats every 480 frames
 

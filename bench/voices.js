@@ -1,7 +1,7 @@
 // 1. Callback cost vs voices, beside a plain C add loop over the same samples.
 'use strict';
 const { loopbackMixer, sleep } = require('./common');
-const { native } = require('../dist/native');
+const { native } = require('../dist/src/native');
 
 module.exports = async function voices() {
   const rows = [];

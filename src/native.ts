@@ -164,7 +164,7 @@ export function native(): NativeAddon {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = require('node-gyp-build') as (dir: string) => NativeAddon;
-    addon = load(path.join(__dirname, '..'));
+    addon = load(path.join(__dirname, '..', '..')); // dist/src -> package root
   } catch (err) {
     throw new NativeError(
       `The rtmixer native addon is not built for ${process.platform}-${process.arch} ` +

@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { Mixer, InvalidArgumentError } = require('../dist');
+const { Mixer, InvalidArgumentError } = require('..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
 
 function throwsClearly(fn, code, pattern) {

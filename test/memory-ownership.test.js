@@ -4,7 +4,7 @@
 // transferring the ArrayBuffer away (which detaches it). Run with --expose-gc
 // (see .mocharc.json) so the collection is real.
 const assert = require('node:assert/strict');
-const { nativeMemory } = require('../dist');
+const { nativeMemory } = require('..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
 
 function signal(frames) {

@@ -26,7 +26,7 @@ describe('The packed package', function () {
   let work;
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-pack-'));
-    if (!fs.existsSync(platformDir)) execFileSync('npm', ['run', 'prebuild'], { cwd: root, stdio: 'ignore' });
+    if (!fs.existsSync(platformDir)) execFileSync('npm', ['run', 'prebuildify'], { cwd: root, stdio: 'ignore' });
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -35,7 +35,7 @@ describe('The packed package', function () {
     const files = packed[0].files.map((f) => f.path);
     assert.ok(files.some((f) => f.startsWith(`prebuilds/${process.platform}-${process.arch}/`)), 'the tarball carries the prebuild');
     assert.ok(!files.some((f) => f.startsWith('build/')), 'never ship build/');
-    assert.ok(files.includes('dist/index.js'));
+    assert.ok(files.includes('dist/src/index.js'));
 
     const app = path.join(work, 'app');
     fs.mkdirSync(app);

@@ -1,7 +1,7 @@
 'use strict';
 // The RingBuffer primitive and the two ring-buffer actions, through the loopback.
 const assert = require('node:assert/strict');
-const { RingBuffer } = require('../dist');
+const { RingBuffer } = require('..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
 
 describe('RingBuffer', function () {

@@ -2,7 +2,7 @@
 // Fades, loops, gain ramps and xrun events, all applied inside the callback,
 // checked sample by sample through the JACK loopback.
 const assert = require('node:assert/strict');
-const { ActionFinishedError } = require('../dist');
+const { ActionFinishedError } = require('..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
 
 const LEVEL = 0.5;

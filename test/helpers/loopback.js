@@ -1,6 +1,6 @@
 // Opens a Mixer on the JACK dummy server with its outputs wired to its inputs.
 'use strict';
-const { Mixer } = require('../../dist');
+const { Mixer } = require('../..');
 const { wireLoopback } = require('./jack-server');
 
 async function openLoopbackMixer(options = {}) {

@@ -1,0 +1,59 @@
+// Node settings and their msg overrides: the editor saves strings, messages
+// carry numbers or arrays; both go through the same checks.
+import { InvalidArgumentError, Mixer } from '../../src/index';
+import { describeValue } from '../../src/validate';
+import type { NodeMessage } from './red-types';
+
+/** '1,2' / '1 2' / [1, 2] / 1 -> [1, 2]; '' or undefined -> undefined (automatic). */
+export function channelList(name: string, value: unknown): number[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const items = Array.isArray(value) ? value : typeof value === 'number' ? [value] : typeof value === 'string' ? value.split(/[\s,;]+/).filter(Boolean) : null;
+  if (!items || items.length === 0) {
+    throw new InvalidArgumentError(`${name} must list 1-based channel numbers like "1,2", got ${describeValue(value)}`);
+  }
+  return items.map((item) => {
+    const n = typeof item === 'string' ? Number(item) : item;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${name} must list 1-based channel numbers like "1,2", got ${describeValue(value)}`);
+    }
+    return n;
+  });
+}
+
+/** A number from the editor (string) or a message; '' or undefined -> undefined. */
+export function optionalNumber(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'string' ? Number(value.trim()) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${name} must be a number ${range}, got ${describeValue(value)}`);
+  }
+  return n;
+}
+
+/** The first of `values` that is set (msg override before node setting). */
+export function firstSet<T>(...values: (T | undefined | null | '')[]): T | undefined {
+  for (const v of values) if (v !== undefined && v !== null && v !== '') return v as T;
+  return undefined;
+}
+
+/**
+ * The start frame a message asks for: msg.at (a frame on the mixer's clock)
+ * or msg.delay (milliseconds from now); undefined = as soon as possible.
+ */
+export function startFrame(msg: NodeMessage, mixer: Mixer, defaultDelayMs?: number): number | undefined {
+  if (msg.at !== undefined && msg.delay !== undefined) throw new InvalidArgumentError('Give msg.at or msg.delay, not both');
+  if (msg.at !== undefined) {
+    if (typeof msg.at !== 'number' || !Number.isInteger(msg.at) || msg.at < 0) {
+      throw new InvalidArgumentError(`msg.at must be a frame number (an integer >= 0 on the mixer's clock), got ${describeValue(msg.at)}`);
+    }
+    return msg.at;
+  }
+  const delay = optionalNumber('msg.delay (ms)', firstSet(msg.delay, defaultDelayMs), 0, 3600e3);
+  return delay === undefined ? undefined : mixer.currentFrame + Math.round((delay / 1000) * mixer.sampleRate);
+}
+
+/** The message a node sends on, with a new payload and without the audio it came with. */
+export function reply(msg: NodeMessage, payload: unknown, extra: Record<string, unknown> = {}): NodeMessage {
+  return { ...msg, ...extra, payload };
+}
