@@ -1,5 +1,6 @@
 // msg.payload as audio: a Float32Array of interleaved samples, a Buffer of raw
 // PCM in the node's format, or the bytes of a WAV file (detected by its header).
+import { types } from 'node:util';
 import { InvalidArgumentError } from '../../src/index';
 import { describeValue } from '../../src/validate';
 import { decodeWav, isWav } from './wav';
@@ -42,8 +43,9 @@ export function decodeRaw(bytes: Uint8Array, format: RawFormat, channels: number
         `(${frameBytes} bytes each). Check the node's format and channel count.`,
     );
   }
-  // Copy into aligned memory: a Buffer may start at any byte offset.
-  const aligned = bytes.slice().buffer;
+  // Copy into aligned memory: a Buffer may start at any byte offset. Not
+  // bytes.slice(): on a Buffer that is a view, and .buffer the whole pool.
+  const aligned = new Uint8Array(bytes).buffer;
   if (format === 'float32') return new Float32Array(aligned);
   const ints = format === 'int16' ? new Int16Array(aligned) : new Int32Array(aligned);
   const scale = format === 'int16' ? 1 / 32768 : 1 / 2147483648;
@@ -53,6 +55,12 @@ export function decodeRaw(bytes: Uint8Array, format: RawFormat, channels: number
 }
 
 export function decodePayload(payload: unknown, how: PayloadFormat): AudioData {
+  // A function node runs in its own vm context: its `new Float32Array()` is not
+  // an instance of ours. View the same memory through this realm's constructor.
+  if (types.isFloat32Array(payload) && !(payload instanceof Float32Array)) {
+    const foreign = payload as Float32Array;
+    payload = new Float32Array(foreign.buffer, foreign.byteOffset, foreign.length);
+  }
   if (payload instanceof Float32Array) {
     if (payload.length % how.channels !== 0) {
       throw new InvalidArgumentError(

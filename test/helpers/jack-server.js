@@ -22,10 +22,33 @@ function startOnce(name, realtime, period) {
   return null;
 }
 
-/** Starts `jackd -n NAME -d dummy`, real-time if allowed. Sets JACK_DEFAULT_SERVER. */
-function startJackServer({ name = `rtmixer-test-${process.pid}`, period = PERIOD } = {}) {
-  const server = startOnce(name, true, period) || startOnce(name, false, period);
-  if (!server) throw new Error('Could not start a JACK dummy server (jackd -d dummy): is jackd2 installed?');
+/** A server answering under `name` right now (jack_wait -c checks without waiting). */
+function serverRunning(name) {
+  const r = spawnSync('jack_wait', ['-s', name, '-c'], { encoding: 'utf8' });
+  return r.status === 0 && /running/.test(r.stdout) && !/not running/.test(r.stdout);
+}
+
+// JACK2 keeps a machine-wide registry of 8 server slots in /dev/shm and frees a
+// dead server's slot only when a new server starts under the same name. Names
+// made unique per run would fill it for good after 8 runs ("Too many servers
+// already active"), so test servers take the first free name of a fixed few.
+const NAME_SLOTS = 6;
+
+/**
+ * Starts `jackd -n NAME -d dummy`, real-time if allowed, under `name` or the
+ * first free `rtmixer-test-N`. Sets JACK_DEFAULT_SERVER.
+ */
+function startJackServer({ name, period = PERIOD } = {}) {
+  const names = name ? [name] : Array.from({ length: NAME_SLOTS }, (_, i) => `rtmixer-test-${i}`);
+  for (const candidate of names) {
+    if (serverRunning(candidate)) continue;
+    const server = startOnce(candidate, true, period) || startOnce(candidate, false, period);
+    if (server) return started(candidate, server, period);
+  }
+  throw new Error(`Could not start a JACK dummy server (jackd -d dummy) under ${names.join(', ')}: is jackd2 installed?`);
+}
+
+function started(name, server, period) {
   process.env.JACK_DEFAULT_SERVER = name;
   server.child.unref();
   server.child.stderr.unref?.();

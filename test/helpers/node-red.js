@@ -7,9 +7,18 @@ const { wireLoopback } = require('./jack-server');
 
 helper.init(require.resolve('node-red'));
 
-/** Every rtmixer node module, as Node-RED loads them (from package.json's node-red section). */
+/**
+ * Every rtmixer node module, as Node-RED loads them (from package.json's
+ * node-red section); one not built yet (nodes under development) is left out.
+ */
 const rtmixerNodes = Object.values(require('../../package.json')['node-red'].nodes)
-  .map((file) => require(path.join(__dirname, '..', '..', file)));
+  .map((file) => path.join(__dirname, '..', '..', file))
+  .filter((file) => require('node:fs').existsSync(file))
+  .map((file) => require(file));
+
+/** Core nodes the tests wire up; the test helper registers only its own 'helper' type. */
+const coreNodes = ['24-complete', '25-catch', '25-status']
+  .map((name) => require(`@node-red/nodes/core/common/${name}.js`));
 
 /** A config node on the JACK dummy server's "system" device. */
 function mixerConfig(extra = {}) {
@@ -19,12 +28,12 @@ function mixerConfig(extra = {}) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Loads `flow` (with the core nodes it uses: helper, catch, status, complete…
- * are built in), then wires our JACK outputs to our inputs so that what a
+ * Loads `flow` (with the core catch, status and complete nodes; 'helper' is
+ * built in), then wires our JACK outputs to our inputs so that what a
  * flow plays is what it records, one period later.
  */
 async function loadFlow(flow, { loopback = true, credentials } = {}) {
-  await helper.load(rtmixerNodes, flow, credentials);
+  await helper.load([...coreNodes, ...rtmixerNodes], flow, credentials);
   if (loopback && flow.some((n) => n.type === 'rtmixer-config')) {
     wireLoopback();
     await sleep(50);
@@ -50,8 +59,10 @@ function nextMessage(nodeId, timeoutMs = 5000) {
 
 /** Standard hooks for a describe() of node tests. */
 function useNodeRed() {
-  before((done) => helper.startServer(done));
-  after((done) => helper.stopServer(done));
+  // The helper's start/stopServer return promises (a callback as well would be
+  // "overspecified" to mocha).
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
   afterEach(() => helper.unload());
 }
 

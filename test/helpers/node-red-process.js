@@ -1,0 +1,82 @@
+// Starts the real Node-RED (the devDependency) as a child process on loopback,
+// with a throwaway user directory, for what the in-process test helper cannot
+// show: adminAuth, the palette's module loading, examples. Stopped by its pid.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `modules`: package directories to make visible in userDir/node_modules (as
+ * symlinks), `settings`: extra settings.js properties (JSON-serialisable).
+ */
+async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], timeoutMs = 30000 } = {}) {
+  userDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nr-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
+  for (const dir of modules) {
+    const name = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
+    const link = path.join(userDir, 'node_modules', name);
+    if (!fs.existsSync(link)) fs.symlinkSync(dir, link, 'dir');
+  }
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  const port = await freePort();
+  const all = { uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, logging: { console: { level: 'info' } }, ...settings };
+  fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(all, null, 2)};\n`);
+  const red = require.resolve('node-red/red.js');
+  const child = spawn(process.execPath, [red, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+  });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Node-RED did not start in ${timeoutMs} ms:\n${log}`)), timeoutMs);
+    const check = () => {
+      if (/Started flows|Server now running/.test(log)) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Node-RED exited with ${code}:\n${log}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    userDir,
+    log: () => log,
+    /** fetch() against the admin API, JSON by default. */
+    request(route, options = {}) {
+      return fetch(url + route, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10000).unref();
+      });
+    },
+  };
+}
+
+module.exports = { startNodeRed, freePort };
