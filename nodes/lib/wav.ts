@@ -46,6 +46,8 @@ export function decodeWav(bytes: Uint8Array, targetRate?: number, resample = tru
   const wav = readWav(bytes);
   const fmt = wav.fmt as { numChannels: number; sampleRate: number };
   if (!fmt.numChannels || !fmt.sampleRate) throw new InvalidArgumentError('The WAV file has no usable fmt chunk (channels or sample rate missing)');
+  // toSampleRate() rebuilds the file and resets this fmt object: keep the count.
+  const channels = fmt.numChannels;
   expandCompressed(wav);
   let resampledFrom: number | undefined;
   if (targetRate !== undefined && fmt.sampleRate !== targetRate) {
@@ -60,7 +62,7 @@ export function decodeWav(bytes: Uint8Array, targetRate?: number, resample = tru
   }
   const samples = toFloat(wav);
   if (samples.length === 0) throw new InvalidArgumentError('The WAV file holds no audio frames');
-  return { samples, channels: fmt.numChannels, sampleRate: (wav.fmt as { sampleRate: number }).sampleRate, resampledFrom };
+  return { samples, channels, sampleRate: (wav.fmt as { sampleRate: number }).sampleRate, resampledFrom };
 }
 
 function toFloat(wav: WaveFile): Float32Array {

@@ -1,0 +1,64 @@
+// Which mixer outputs a sound's channels go to: the node's (or msg's) outputs
+// list, or the automatic rule; a mono sound sent to several outputs is
+// duplicated here, because the mixer maps each source channel to one output.
+import { InvalidArgumentError } from '../../src/index';
+
+export interface RoutedAudio {
+  /** Interleaved samples, one column per entry of `outputs`. */
+  samples: Float32Array;
+  /** 1-based output channel for each column. */
+  outputs: number[];
+}
+
+/** Throws when a listed output is not one the mixer has. */
+export function checkOutputs(outputs: number[], available: number, setting: string): void {
+  for (const channel of outputs) {
+    if (channel > available) {
+      throw new InvalidArgumentError(
+        `${setting} lists output channel ${channel}, but the mixer has ${available} output channel${available === 1 ? '' : 's'} ` +
+          `(1 to ${available})`,
+      );
+    }
+  }
+}
+
+/**
+ * Automatic (outputs undefined): as many channels as the mixer -> 1..n; mono ->
+ * every output; fewer -> 1..k; more -> an error naming the outputs setting.
+ * Explicit: one output per channel, or a mono sound on every listed output.
+ */
+export function routeChannels(samples: Float32Array, channels: number, outputs: number[] | undefined, mixerOutputs: number, setting: string): RoutedAudio {
+  if (outputs === undefined) {
+    if (channels === 1 && mixerOutputs > 1) return { samples: duplicate(samples, mixerOutputs), outputs: range(mixerOutputs) };
+    if (channels <= mixerOutputs) return { samples, outputs: range(channels) };
+    throw new InvalidArgumentError(
+      `The sound has ${channels} channels but the mixer has only ${mixerOutputs} outputs: list an output for each channel ` +
+        `in the node's Outputs setting or msg.outputs (e.g. "${example(channels, mixerOutputs)}"; channels sent to the same output are mixed)`,
+    );
+  }
+  if (channels === outputs.length) return { samples, outputs };
+  if (channels === 1) return { samples: duplicate(samples, outputs.length), outputs };
+  throw new InvalidArgumentError(
+    `The sound has ${channels} channels but ${setting} lists ${outputs.length} output${outputs.length === 1 ? '' : 's'} ` +
+      `(${outputs.join(',')}): give one output channel per sound channel, or leave Outputs empty for the automatic choice`,
+  );
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/** "1,2,1,2" for 4 channels on 2 outputs. */
+function example(channels: number, outputs: number): string {
+  return Array.from({ length: channels }, (_, i) => (i % Math.max(1, outputs)) + 1).join(',');
+}
+
+/** One column copied into `n` interleaved columns. */
+function duplicate(mono: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(mono.length * n);
+  for (let i = 0, o = 0; i < mono.length; i++) {
+    const s = mono[i];
+    for (let c = 0; c < n; c++) out[o++] = s;
+  }
+  return out;
+}
