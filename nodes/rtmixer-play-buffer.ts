@@ -39,6 +39,8 @@ const MAX_GAIN = 100;
 const MAX_FADE_S = 3600;
 /** close() waits at most this long for the callback to hand back the cancelled sounds. */
 const CLOSE_WAIT_MS = 2000;
+/** A gain change without msg.ramp still takes 10 ms: a jump would click. */
+const DEFAULT_GAIN_RAMP_S = 0.01;
 
 /** The editor's strings, checked once at deploy. */
 function parseSettings(def: PlayBufferDefinition): Settings {
@@ -58,6 +60,11 @@ function parseSettings(def: PlayBufferDefinition): Settings {
     fadeOut: optionalNumber('Fade out (s)', def.fadeOut, 0, MAX_FADE_S),
     resample: def.resample === undefined || def.resample === true || def.resample === 'true',
   };
+}
+
+/** A payload that carries sound, as opposed to an inject node's timestamp. */
+function isAudio(payload: unknown): boolean {
+  return payload instanceof Uint8Array || ArrayBuffer.isView(payload);
 }
 
 function loopOption(value: unknown): boolean | number | undefined {
@@ -120,6 +127,21 @@ export = function register(RED: NodeAPI): void {
       await Promise.all(cancels.map((c) => c.done.then(() => undefined, () => undefined)));
     }
 
+    /**
+     * msg.gain without audio: ramps the gain of this node's sounds that are
+     * playing or queued, from msg.at (or now) over msg.ramp seconds.
+     */
+    async function changeGain(mixer: Mixer, msg: NodeMessage): Promise<void> {
+      const gain = optionalNumber('msg.gain', msg.gain, 0, MAX_GAIN)!;
+      const ramp = optionalNumber('msg.ramp (s)', msg.ramp, 0, MAX_FADE_S) ?? DEFAULT_GAIN_RAMP_S;
+      const at = startFrame(msg, mixer);
+      const changes = [...active].filter((a) => !a.finished).map((a) => mixer.setGain(a, gain, { at, ramp }));
+      // A sound that ends before its change starts has nothing left to change.
+      await Promise.all(changes.map((c) => c.done.catch((err: Error) => {
+        if ((err as { code?: string }).code !== 'ERR_RTMIXER_ACTION_FINISHED') throw err;
+      })));
+    }
+
     /** Everything checked and converted before the mixer sees it. */
     function prepare(msg: NodeMessage, mixer: Mixer, s: Settings): { samples: Float32Array; options: PlayOptions } {
       const fromMsg = msg.outputs !== undefined && msg.outputs !== null && msg.outputs !== '';
@@ -173,6 +195,7 @@ export = function register(RED: NodeAPI): void {
       if (settingsError) throw settingsError;
       const mixer = client!.mixer();
       if (msg.stop === true) return stop(mixer, msg);
+      if (msg.gain !== undefined && !isAudio(msg.payload)) return changeGain(mixer, msg);
 
       const { samples, options } = prepare(msg, mixer, settings!);
       const action = mixer.play(samples, options);

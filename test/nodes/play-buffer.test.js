@@ -272,6 +272,29 @@ describe('rtmixer-play-buffer node', function () {
     assert.ok(payload.frames > 1000, `looped: ${payload.frames} frames of a 100-frame sound`);
   });
 
+  it('msg.gain without audio ramps the gain of the sounds playing, from msg.at, sample-exactly', async () => {
+    await loadFlow([tab, mixerConfig(), out, play({ channels: '1', outputs: '1' })]);
+    const mixer = mixerOf();
+    const node = helper.getNode('play');
+    const at = soon(mixer, 0.1);
+    const rec = mixer.record(4800, { at, channels: [1] });
+    const finished = nextMessage('out');
+    node.receive({ payload: constant(64, 0.5), loop: true, at });
+    // Halve it 1000 frames in, over a 480-frame (10 ms) linear ramp.
+    node.receive({ payload: Date.now(), gain: 0.5, ramp: 0.01, at: at + 1000 });
+    await rec.done; // stop only after the 4800 recorded frames
+    node.receive({ stop: true });
+    const { samples } = await rec.done;
+    const start = PERIOD + 1000;
+    assert.equal(samples[start - 1], 0.5, 'full gain before the change');
+    for (const k of [0, 120, 240, 479]) {
+      assert.ok(Math.abs(samples[start + k] - 0.5 * (1 - 0.5 * (k / 480))) < 1e-5, `ramp frame ${k}: ${samples[start + k]}`);
+    }
+    const off = samples.subarray(start + 480, 4000).findIndex((v) => Math.abs(v - 0.25) >= 1e-6);
+    assert.equal(off, -1, `half gain after the ramp, but frame ${start + 480 + off} is ${samples[start + 480 + off]}`);
+    assert.equal((await finished).payload.cancelled, true);
+  });
+
   it('sends every bad message to a Catch node with a code and a clear message, and keeps working', async () => {
     await loadFlow([
       tab, mixerConfig(), out, catcher, caught,
