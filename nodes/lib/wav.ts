@@ -65,9 +65,20 @@ export function decodeWav(bytes: Uint8Array, targetRate?: number, resample = tru
   return { samples, channels, sampleRate: (wav.fmt as { sampleRate: number }).sampleRate, resampledFrom };
 }
 
+/** WAVE_FORMAT_EXTENSIBLE whose sub-format GUID starts with 3 (IEEE float): wavefile reads it as integers. */
+function isExtensibleFloat(wav: WaveFile): boolean {
+  const fmt = wav.fmt as { audioFormat: number; subformat?: number[] };
+  return fmt.audioFormat === 0xfffe && fmt.subformat?.[0] === 3;
+}
+
 function toFloat(wav: WaveFile): Float32Array {
   const depth = wav.bitDepth;
   if (depth === '32f' || depth === '64f') return wav.getSamples(true, Float32Array) as unknown as Float32Array;
+  if (isExtensibleFloat(wav)) {
+    const bytes = new Uint8Array((wav.data as { samples: Uint8Array }).samples); // an aligned copy
+    if (depth === '32') return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
+    if (depth === '64') return Float32Array.from(new Float64Array(bytes.buffer, 0, bytes.length >> 3));
+  }
   const bits = Number.parseInt(depth, 10);
   if (!Number.isInteger(bits) || bits < 8 || bits > 32) throw new InvalidArgumentError(`WAV files of bit depth "${depth}" are not supported`);
   const raw = wav.getSamples(true, Float64Array) as unknown as Float64Array;
@@ -86,10 +97,8 @@ export function encodeWav(samples: Float32Array, channels: number, sampleRate: n
     wav.fromScratch(channels, sampleRate, '32f', samples);
   } else {
     const pcm = new Int16Array(samples.length);
-    for (let i = 0; i < samples.length; i++) {
-      const s = Math.max(-1, Math.min(1, samples[i]));
-      pcm[i] = Math.round(s < 0 ? s * 32768 : s * 32767);
-    }
+    // The inverse of the decoder's n / 32768, clipped to the int16 range.
+    for (let i = 0; i < samples.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768)));
     wav.fromScratch(channels, sampleRate, '16', pcm);
   }
   const bytes = wav.toBuffer();
