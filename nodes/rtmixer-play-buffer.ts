@@ -12,7 +12,8 @@ import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types
 
 interface PlayBufferDefinition extends NodeDefinition {
   mixer?: string;
-  outputs?: string;
+  /** Saved as outputChannels: Node-RED reserves `outputs` for the node's port count. */
+  outputChannels?: string;
   gain?: string | number;
   format?: string;
   channels?: string | number;
@@ -51,7 +52,7 @@ function parseSettings(def: PlayBufferDefinition): Settings {
     throw new InvalidArgumentError(`Channels must be a whole number from 1 to 64, got ${describeValue(def.channels)}`);
   }
   return {
-    outputs: channelList('Outputs', def.outputs),
+    outputs: channelList('Outputs', def.outputChannels),
     gain: optionalNumber('Gain', def.gain, 0, MAX_GAIN) ?? 1,
     format: requireRawFormat(def.format === undefined || def.format === '' ? 'float32' : def.format),
     channels,

@@ -19,7 +19,8 @@ const STATUS_INTERVAL_MS = 250;
 
 interface PlayRingbufferDefinition extends NodeDefinition {
   mixer?: string;
-  outputs?: string;
+  /** Saved as outputChannels: Node-RED reserves `outputs` for the node's port count. */
+  outputChannels?: string;
   gain?: string | number;
   format?: string;
   channels?: string | number;
@@ -83,7 +84,7 @@ function integerSetting(name: string, value: unknown, min: number, max: number):
 
 function settingsFrom(def: PlayRingbufferDefinition): Settings {
   const format = requireRawFormat(def.format === undefined || def.format === '' ? 'float32' : def.format);
-  const outputs = channelList('Outputs', def.outputs);
+  const outputs = channelList('Outputs', def.outputChannels);
   const gain = optionalNumber('Gain', def.gain, 0) ?? 1;
   const channels = integerSetting('Channels', def.channels, 1, 64);
   const ringMs = optionalNumber('Ring (ms)', def.ringMs, 10, 60000) ?? 200;

@@ -19,7 +19,7 @@ const caught = { id: 'caught', type: 'helper', ...at0 };
 
 function play(extra = {}) {
   return {
-    id: 'play', type: 'rtmixer-play-buffer', ...at0, name: '', mixer: 'mixer', outputs: '', gain: '1', format: 'float32',
+    id: 'play', type: 'rtmixer-play-buffer', ...at0, name: '', mixer: 'mixer', outputChannels: '', gain: '1', format: 'float32',
     channels: '', mode: 'mix', fadeIn: '', fadeOut: '', resample: true, wires: [['out']], ...extra,
   };
 }
@@ -173,7 +173,7 @@ describe('rtmixer-play-buffer node', function () {
     await loadFlow([
       tab, mixerConfig(), out,
       play({ id: 'mono', channels: '1' }),
-      play({ id: 'right', outputs: '2' }),
+      play({ id: 'right', outputChannels: '2' }),
       play({ id: 'quiet', channels: '1', gain: '0.5' }),
     ]);
     const mixer = mixerOf();
@@ -273,7 +273,7 @@ describe('rtmixer-play-buffer node', function () {
   });
 
   it('msg.gain without audio ramps the gain of the sounds playing, from msg.at, sample-exactly', async () => {
-    await loadFlow([tab, mixerConfig(), out, play({ channels: '1', outputs: '1' })]);
+    await loadFlow([tab, mixerConfig(), out, play({ channels: '1', outputChannels: '1' })]);
     const mixer = mixerOf();
     const node = helper.getNode('play');
     const at = soon(mixer, 0.1);
@@ -336,7 +336,7 @@ describe('rtmixer-play-buffer node', function () {
   });
 
   it('a partial redeploy of the node stops its own sounds and leaves other nodes playing', async () => {
-    const flow = [tab, mixerConfig(), out, play({ outputs: '1' }), play({ id: 'other', outputs: '2', wires: [['out']] })];
+    const flow = [tab, mixerConfig(), out, play({ outputChannels: '1' }), play({ id: 'other', outputChannels: '2', wires: [['out']] })];
     await loadFlow(flow);
     const mixer = mixerOf();
     helper.getNode('play').receive({ payload: constant(480, 0.25), loop: true });

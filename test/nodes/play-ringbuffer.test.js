@@ -24,7 +24,7 @@ const statuser = { id: 'statuser', type: 'status', z: 't1', scope: ['p'], wires:
 const statuses = { id: 'statuses', type: 'helper', z: 't1' };
 
 function player(extra = {}) {
-  return { id: 'p', type: 'rtmixer-play-ringbuffer', z: 't1', mixer: 'mixer', outputs: '', gain: '1', format: 'float32', channels: '', ringMs: '200', prefillMs: '', resample: true, wires: [['out']], ...extra };
+  return { id: 'p', type: 'rtmixer-play-ringbuffer', z: 't1', mixer: 'mixer', outputChannels: '', gain: '1', format: 'float32', channels: '', ringMs: '200', prefillMs: '', resample: true, wires: [['out']], ...extra };
 }
 
 async function load(nodes, extraModules = []) {
