@@ -22,9 +22,10 @@ function freePort() {
 
 /**
  * `modules`: package directories to make visible in userDir/node_modules (as
- * symlinks), `settings`: extra settings.js properties (JSON-serialisable).
+ * symlinks), `settings`: extra settings.js properties (JSON-serialisable),
+ * `env`: extra environment variables for Node-RED.
  */
-async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], timeoutMs = 30000 } = {}) {
+async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, timeoutMs = 30000 } = {}) {
   userDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   for (const dir of modules) {
@@ -39,7 +40,7 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   const red = require.resolve('node-red/red.js');
   const child = spawn(process.execPath, [red, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', ...env },
   });
   let log = '';
   child.stdout.on('data', (d) => (log += d));

@@ -8,6 +8,7 @@ const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed }
 const { startJackServer } = require('../helpers/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { listDevices, nativeMemory } = require('../..');
 
@@ -147,6 +148,45 @@ describe('rtmixer-config node', function () {
     const res = await helper.request().get('/rtmixer-config/devices').expect(200);
     assert.ok(res.body.hostApis.some((h) => h.name === 'JACK Audio Connection Kit'));
     assert.ok(res.body.devices.some((d) => d.name === 'system' && d.maxOutputChannels >= 2));
+  });
+});
+
+describe('rtmixer-config in a real Node-RED without PortAudio', function () {
+  this.timeout(60000);
+
+  it('still loads its nodes, and a message to one gets a coded error that says which library could not be loaded', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nopa-'));
+    const report = path.join(work, 'error.json');
+    const flows = [
+      { id: 'tab', type: 'tab', label: 'no PortAudio' },
+      { id: 'mixer', type: 'rtmixer-config', name: '', hostApi: '', device: '', sampleRate: '', blockSize: '0', latency: 'low', inputChannels: '', outputChannels: '' },
+      { id: 'go', type: 'inject', z: 'tab', x: 100, y: 40, once: true, onceDelay: 0.5, repeat: '', props: [{ p: 'payload' }], payload: '', payloadType: 'date', wires: [['stats']] },
+      { id: 'stats', type: 'rtmixer-stats', z: 'tab', x: 300, y: 40, mixer: 'mixer', interval: '0', wires: [[]] },
+      { id: 'catcher', type: 'catch', z: 'tab', x: 100, y: 100, scope: null, uncaught: false, wires: [['json']] },
+      { id: 'json', type: 'function', z: 'tab', x: 300, y: 100, func: 'msg.payload = JSON.stringify(msg.error); return msg;', outputs: 1, wires: [['write']] },
+      { id: 'write', type: 'file', z: 'tab', x: 500, y: 100, filename: report, filenameType: 'str', appendNewline: false, createDir: false, overwriteFile: 'true', encoding: 'utf8', wires: [[]] },
+    ];
+    const red = await startNodeRed({
+      userDir: work,
+      modules: [path.join(__dirname, '..', '..')],
+      flows,
+      env: { RTMIXER_PORTAUDIO_LIBRARY: path.join(work, 'no-such-libportaudio.so') },
+    });
+    try {
+      const deadline = Date.now() + 20000;
+      while (!fs.existsSync(report) && Date.now() < deadline) await sleep(100);
+      const error = JSON.parse(fs.readFileSync(report, 'utf8'));
+      assert.equal(error.source.id, 'stats');
+      assert.equal(error.code, 'ERR_RTMIXER_NATIVE');
+      assert.match(error.message, /Cannot load PortAudio from RTMIXER_PORTAUDIO_LIBRARY=.*no-such-libportaudio\.so.*No such file/);
+      const types = await (await red.request('/nodes')).json();
+      const ours = types.filter((n) => n.module === 'node-red-contrib-rtmixer');
+      assert.equal(ours.length, 5);
+      assert.ok(ours.every((n) => n.enabled && !n.err), JSON.stringify(ours));
+    } finally {
+      await red.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 
