@@ -1,0 +1,335 @@
+'use strict';
+// The importable example flows (examples/*.json) and the demo's flows: they are
+// well formed, use only core and rtmixer nodes with this package's property
+// names, deploy without an error, and do what their comments say, through the
+// test JACK server's loopback.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { WaveFile } = require('wavefile');
+const { helper, rtmixerNodes, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { wireLoopback, PERIOD, SAMPLE_RATE } = require('../helpers/jack-server');
+const { column } = require('../helpers/loopback');
+const { readExamples, demoFlows } = require('../../scripts/demo/flows');
+const { writeMelody } = require('../../scripts/demo/melody');
+const { buildExamples, editorDefaults } = require('../../scripts/demo/make-examples');
+
+const root = path.join(__dirname, '..', '..');
+const examples = readExamples();
+const byTitle = (prefix) => examples.find((e) => e.title.startsWith(prefix));
+
+/** Every core node type -> the module that registers it. */
+const coreModules = (() => {
+  const dir = path.dirname(require.resolve('@node-red/nodes/package.json'));
+  const map = new Map();
+  for (const group of fs.readdirSync(path.join(dir, 'core'))) {
+    for (const file of fs.readdirSync(path.join(dir, 'core', group))) {
+      if (!file.endsWith('.js')) continue;
+      const full = path.join(dir, 'core', group, file);
+      for (const m of fs.readFileSync(full, 'utf8').matchAll(/registerType\(\s*["']([^"']+)["']/g)) map.set(m[1], full);
+    }
+  }
+  return map;
+})();
+
+const LAYOUT_KEYS = new Set(['id', 'type', 'z', 'x', 'y', 'wires', 'g', 'd']);
+
+/**
+ * An example as a test flow: a tab for its nodes, the mixer on the test JACK
+ * server, and `changes` applied by node id (e.g. debug -> helper).
+ */
+function testFlow(example, changes = {}) {
+  const z = example.nodes.find((n) => n.z).z;
+  const nodes = example.nodes.map((n) => {
+    const node = { ...n, ...(changes[n.id] ?? {}) };
+    if (n.type === 'rtmixer-config') Object.assign(node, { hostApi: 'JACK', device: 'system' });
+    return node;
+  });
+  return [{ id: z, type: 'tab', label: example.title }, ...nodes];
+}
+
+/** Loads a flow with the core node modules it uses, then wires the loopback. */
+async function load(flow) {
+  const modules = new Set();
+  for (const n of flow) if (coreModules.has(n.type) && !['catch', 'status', 'complete'].includes(n.type)) modules.add(require(coreModules.get(n.type)));
+  await helper.load([...rtmixerNodes, ...modules], flow);
+  wireLoopback();
+  await sleep(50);
+}
+
+/** Every debug node of an example turned into a helper node that tests can listen to. */
+function debugToHelper(example) {
+  return Object.fromEntries(example.nodes.filter((n) => n.type === 'debug').map((n) => [n.id, { type: 'helper' }]));
+}
+
+function idOf(example, type, name) {
+  const node = example.nodes.find((n) => n.type === type && (name === undefined || n.name === name));
+  assert.ok(node, `${example.title}: no ${type} node${name ? ` named "${name}"` : ''}`);
+  return node.id;
+}
+
+/** Warnings and errors logged by the flow's nodes, and any error at all. */
+function problems() {
+  const log = helper.log();
+  return log.args
+    .map((a) => a[0])
+    .filter((e) => e && ((e.id && e.level <= log.WARN) || e.level <= log.ERROR))
+    .map((e) => `${e.type} ${e.id}: ${e.msg}`);
+}
+
+async function waitForOpen(configId, timeoutMs = 3000) {
+  const config = helper.getNode(configId);
+  for (let t = 0; t < timeoutMs && config.state !== 'open'; t += 25) await sleep(25);
+  assert.equal(config.state, 'open', 'the example mixer did not open');
+}
+
+describe('example flows (examples/*.json)', function () {
+  it('has the six examples, named "NN - Title.json"', () => {
+    assert.deepEqual(
+      examples.map((e) => e.title),
+      [
+        '01 - Play a sound on inject',
+        '02 - Sample-exact metronome',
+        '03 - Stream a WAV file',
+        '04 - Record 5 seconds to a WAV file',
+        '05 - Loopback latency check',
+        '06 - Stats watcher',
+      ],
+    );
+  });
+
+  for (const example of examples) {
+    describe(example.title, () => {
+      const nodes = example.nodes;
+      const config = nodes.filter((n) => n.type === 'rtmixer-config');
+      const flowNodes = nodes.filter((n) => n.type !== 'rtmixer-config');
+
+      it('is an exported flow: ids unique, one tab id, x/y/wires on every flow node, wires inside the file', () => {
+        assert.ok(Array.isArray(nodes) && nodes.length > 0);
+        const ids = new Set(nodes.map((n) => n.id));
+        assert.equal(ids.size, nodes.length, 'duplicate ids');
+        assert.equal(new Set(flowNodes.map((n) => n.z)).size, 1, 'all flow nodes share one z');
+        assert.ok(!nodes.some((n) => n.type === 'tab'), 'no tab node: Import puts the nodes on the current tab');
+        for (const n of flowNodes) {
+          assert.equal(typeof n.z, 'string', `${n.id} has no z`);
+          assert.ok(Number.isFinite(n.x) && Number.isFinite(n.y), `${n.id} has no position`);
+          assert.ok(Array.isArray(n.wires), `${n.id} has no wires`);
+          for (const target of n.wires.flat()) assert.ok(ids.has(target), `${n.id} is wired to ${target}, which is not in the file`);
+        }
+      });
+
+      it('uses only core node types and rtmixer-* types', () => {
+        for (const n of nodes) {
+          assert.ok(coreModules.has(n.type) || n.type.startsWith('rtmixer-'), `${n.id} is of type ${n.type}`);
+          if (n.type.startsWith('rtmixer-')) assert.ok(fs.existsSync(path.join(root, 'nodes', `${n.type}.html`)), `${n.type} does not exist`);
+        }
+      });
+
+      it('has a comment node that explains it and what to change', () => {
+        const comment = nodes.find((n) => n.type === 'comment' && n.info);
+        assert.ok(comment, 'no comment node with an info text');
+        assert.match(comment.info, /What to change/);
+      });
+
+      it('includes the config node its rtmixer nodes use (default device)', () => {
+        assert.equal(config.length, 1);
+        assert.equal(config[0].device, '');
+        assert.equal(config[0].hostApi, '');
+        assert.equal(config[0].z, undefined, 'a global config node');
+        for (const n of flowNodes.filter((x) => x.type.startsWith('rtmixer-'))) assert.equal(n.mixer, config[0].id, `${n.id} uses another mixer`);
+      });
+
+      it("sets every rtmixer node's editor settings, with the contract's names", () => {
+        for (const n of nodes.filter((x) => x.type.startsWith('rtmixer-'))) {
+          const keys = Object.keys(n).filter((k) => !LAYOUT_KEYS.has(k)).sort();
+          assert.deepEqual(keys, Object.keys(editorDefaults(n.type)).sort(), `${n.id} (${n.type})`);
+        }
+      });
+    });
+  }
+
+  it('are what scripts/demo/make-examples.js builds from the editor defaults (run it after changing a node)', () => {
+    const built = buildExamples();
+    assert.deepEqual(Object.keys(built).sort(), examples.map((e) => `${e.title}.json`));
+    for (const e of examples) assert.deepEqual(e.nodes, built[`${e.title}.json`], `${e.title}.json is out of date`);
+  });
+
+  it('share one identical config node and no other id, so importing several makes one mixer', () => {
+    const configs = examples.map((e) => JSON.stringify(e.nodes.find((n) => n.type === 'rtmixer-config')));
+    assert.equal(new Set(configs).size, 1);
+    const ids = examples.flatMap((e) => e.nodes.filter((n) => n.type !== 'rtmixer-config').map((n) => n.id));
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  describe('in the Node-RED runtime (JACK loopback)', function () {
+    useNodeRed();
+
+    for (const example of examples) {
+      it(`deploys "${example.title}" with no error or warning and opens the mixer`, async () => {
+        const flow = testFlow(example);
+        await load(flow);
+        const configId = flow.find((n) => n.type === 'rtmixer-config').id;
+        await waitForOpen(configId);
+        await sleep(100);
+        assert.deepEqual(problems(), []);
+        for (const n of flow.filter((x) => x.type !== 'tab')) assert.ok(helper.getNode(n.id), `${n.id} did not start`);
+      });
+    }
+
+    it('01 plays the tone on inject and reports the finished sound', async () => {
+      const example = byTitle('01');
+      await load(testFlow(example, debugToHelper(example)));
+      const mixer = mixerOf('rtmixer-example-mixer');
+      const take = mixer.record(Math.round(0.8 * SAMPLE_RATE), { channels: [1, 2] });
+      const finished = nextMessage(idOf(example, 'debug'));
+      helper.getNode(idOf(example, 'inject')).receive({});
+      const msg = await finished;
+      assert.equal(msg.payload.frames, 24000);
+      assert.equal(msg.payload.cancelled, false);
+      assert.equal(msg.payload.late, 0);
+      assert.ok(Number.isInteger(msg.payload.startFrame));
+      const { samples, startFrame } = await take.done;
+      // The tone (peak 0.2) arrives one JACK period after it was played, on both outputs.
+      for (const channel of [0, 1]) {
+        const heard = column(samples, 2, channel);
+        const first = heard.findIndex((v) => v !== 0);
+        assert.ok(Math.abs(first - (msg.payload.startFrame - startFrame + PERIOD)) <= 1, `tone heard at ${first}`);
+        const peak = heard.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        assert.ok(peak > 0.19 && peak <= 0.2001, `peak ${peak}`);
+      }
+    });
+
+    it('02 clicks exactly every 24000 frames (120 BPM at 48 kHz) until stop', async () => {
+      const example = byTitle('02');
+      await load(testFlow(example, debugToHelper(example)));
+      const mixer = mixerOf('rtmixer-example-mixer');
+      const take = mixer.record(Math.round(1.4 * SAMPLE_RATE), { channels: [1] });
+      helper.getNode(idOf(example, 'inject', 'start')).receive({});
+      const { samples } = await take.done;
+      const onsets = [];
+      let silent = Infinity;
+      samples.forEach((v, k) => {
+        if (Math.abs(v) > 1e-3 && silent > 2000) onsets.push(k);
+        silent = Math.abs(v) > 1e-3 ? 0 : silent + 1;
+      });
+      assert.ok(onsets.length >= 2, `clicks at ${onsets}`);
+      for (let i = 1; i < onsets.length; i++) assert.equal(onsets[i] - onsets[i - 1], 24000);
+      const stopped = nextMessage(idOf(example, 'debug'));
+      helper.getNode(idOf(example, 'inject', 'stop')).receive({});
+      const msg = await stopped;
+      assert.equal(msg.payload.cancelled, true);
+      assert.equal(msg.loop, true);
+    });
+
+    describe('03 with a WAV file', () => {
+      let dir;
+      before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-examples-'));
+        // 0.5 s, stereo 16-bit: 96 KB, two chunks from the file in node.
+        const wav = new WaveFile();
+        const pcm = new Int16Array(24000 * 2).map((_, i) => Math.round(8000 * Math.sin(i / 20)));
+        wav.fromScratch(2, SAMPLE_RATE, '16', pcm);
+        fs.writeFileSync(path.join(dir, 'short.wav'), wav.toBuffer());
+        process.env.RTMIXER_DEMO_WAV = path.join(dir, 'short.wav');
+      });
+      after(() => {
+        delete process.env.RTMIXER_DEMO_WAV;
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('streams the file named by RTMIXER_DEMO_WAV to the end', async () => {
+        const example = byTitle('03');
+        await load(testFlow(example, debugToHelper(example)));
+        const finished = nextMessage(idOf(example, 'debug'), 8000);
+        helper.getNode(idOf(example, 'inject', 'play file')).receive({});
+        const msg = await finished;
+        assert.equal(msg.payload.frames, 24000);
+        assert.equal(msg.payload.cancelled, false);
+      });
+    });
+
+    describe('04 recording to a WAV file', () => {
+      let dir;
+      before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-examples-'))));
+      after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+      it('records (0.5 s here, to keep the test short) and writes a WAV file the file node saves', async () => {
+        const example = byTitle('04');
+        const file = path.join(dir, 'take.wav');
+        const changes = debugToHelper(example);
+        changes[idOf(example, 'rtmixer-record')] = { duration: '0.5' };
+        changes[idOf(example, 'file')] = { filename: file };
+        await load(testFlow(example, changes));
+        const saved = nextMessage(idOf(example, 'debug'));
+        helper.getNode(idOf(example, 'inject', 'record')).receive({});
+        const msg = await saved;
+        assert.equal(msg.payload, `saved 0.5 s (2 channels) to ${file}`);
+        const wav = new WaveFile(fs.readFileSync(file));
+        assert.equal(wav.fmt.sampleRate, SAMPLE_RATE);
+        assert.equal(wav.fmt.numChannels, 2);
+        assert.equal(wav.bitDepth, '16');
+        assert.equal(wav.getSamples(true).length, 24000 * 2);
+      });
+    });
+
+    it('05 measures the loopback: the impulse arrives one JACK period later, as reported', async () => {
+      const example = byTitle('05');
+      await load(testFlow(example, debugToHelper(example)));
+      const measured = nextMessage(idOf(example, 'debug'));
+      helper.getNode(idOf(example, 'inject')).receive({});
+      const msg = await measured;
+      // (spread: the function node built the object in its own vm context)
+      assert.deepEqual({ ...msg.payload }, {
+        measuredFrames: PERIOD,
+        measuredMs: Math.round((PERIOD / SAMPLE_RATE) * 1e5) / 100,
+        reportedFrames: PERIOD,
+        reportedMs: Math.round((PERIOD / SAMPLE_RATE) * 1e5) / 100,
+        differenceFrames: 0,
+        sampleRate: SAMPLE_RATE,
+      });
+    });
+
+    it('06 reports the stats on request and every second', async () => {
+      const example = byTitle('06');
+      await load(testFlow(example, debugToHelper(example)));
+      const debugId = idOf(example, 'debug');
+      const snapshot = nextMessage(debugId);
+      helper.getNode(idOf(example, 'inject', 'snapshot')).receive({});
+      const first = await snapshot;
+      assert.equal(first.payload.sampleRate, SAMPLE_RATE);
+      assert.ok(Number.isInteger(first.payload.currentFrame));
+      assert.equal(typeof first.payload.totals, 'object');
+      assert.equal(typeof first.payload.xruns, 'number');
+      const periodic = await nextMessage(debugId, 2500);
+      assert.ok(periodic.payload.currentFrame > first.payload.currentFrame);
+    });
+
+    it('npm start deploys every example on its own tab, all on one mixer', async () => {
+      const flows = demoFlows({ config: { hostApi: 'JACK', device: 'system' } });
+      const tabs = flows.filter((n) => n.type === 'tab');
+      assert.deepEqual(tabs.map((t) => t.label), examples.map((e) => e.title));
+      assert.equal(flows.filter((n) => n.type === 'rtmixer-config').length, 1);
+      for (const n of flows.filter((x) => x.type !== 'tab' && x.type !== 'rtmixer-config')) assert.ok(tabs.some((t) => t.id === n.z), `${n.id} is on no tab`);
+      await load(flows);
+      await waitForOpen('rtmixer-example-mixer');
+      await sleep(100);
+      assert.deepEqual(problems(), []);
+    });
+  });
+
+  it("npm start's demo melody is a 3 s stereo WAV file", () => {
+    const file = path.join(os.tmpdir(), `rtmixer-melody-${process.pid}.wav`);
+    try {
+      assert.equal(writeMelody(file, 48000), 3);
+      const wav = new WaveFile(fs.readFileSync(file));
+      assert.equal(wav.fmt.numChannels, 2);
+      assert.equal(wav.fmt.sampleRate, 48000);
+      const samples = wav.getSamples(true);
+      assert.equal(samples.length, 3 * 48000 * 2);
+      assert.ok(samples.some((v) => Math.abs(v) > 5000));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+});
