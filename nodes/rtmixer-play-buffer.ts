@@ -6,7 +6,7 @@ import { Action, InvalidArgumentError, Mixer, PlayOptions } from '../src/index';
 import { describeValue, requireFiniteSamples } from '../src/validate';
 import { decodePayload, RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelList, optionalNumber, reply, startFrame } from './lib/msg-options';
+import { channelCount, channelList, optionalNumber, reply, startFrame } from './lib/msg-options';
 import { checkOutputs, routeChannels } from './lib/output-map';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
 
@@ -152,7 +152,7 @@ export = function register(RED: NodeAPI): void {
 
       const audio = decodePayload(msg.payload, {
         format: s.format,
-        channels: s.channels ?? outputs?.length ?? mixer.outputChannels,
+        channels: channelCount('msg.channels', msg.channels) ?? s.channels ?? outputs?.length ?? mixer.outputChannels,
         sampleRate: mixer.sampleRate,
         resample: s.resample,
       });

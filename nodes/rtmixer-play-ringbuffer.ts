@@ -8,7 +8,7 @@ import { Action, ActionResult, InvalidArgumentError, Mixer, MixerClosedError, Ri
 import { describeValue } from '../src/validate';
 import { RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelList, firstSet, optionalNumber, reply } from './lib/msg-options';
+import { channelCount, channelList, firstSet, optionalNumber, reply } from './lib/msg-options';
 import { checkOutputs, routeChannels } from './lib/output-map';
 import { StreamDecoder } from './lib/pcm-stream';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
@@ -436,7 +436,7 @@ export = function register(RED: NodeAPI): void {
       const prefillFrames = s.prefillMs === undefined ? ringFrames >> 1 : Math.min(ringFrames, Math.max(1, Math.round((s.prefillMs / 1000) * mixer.sampleRate)));
       const decoder = new StreamDecoder({
         format: s.format,
-        channels: s.channels ?? outputs?.length ?? mixer.outputChannels,
+        channels: channelCount('msg.channels', msg.channels) ?? s.channels ?? outputs?.length ?? mixer.outputChannels,
         sampleRate: mixer.sampleRate,
         resample: s.resample,
       });

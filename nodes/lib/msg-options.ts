@@ -31,6 +31,13 @@ export function optionalNumber(name: string, value: unknown, min: number, max = 
   return n;
 }
 
+/** A count of interleaved channels (1 to 64); '' or undefined -> undefined. */
+export function channelCount(name: string, value: unknown): number | undefined {
+  const n = optionalNumber(name, value, 1, 64);
+  if (n !== undefined && !Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number of channels from 1 to 64, got ${describeValue(value)}`);
+  return n;
+}
+
 /** The first of `values` that is set (msg override before node setting). */
 export function firstSet<T>(...values: (T | undefined | null | '')[]): T | undefined {
   for (const v of values) if (v !== undefined && v !== null && v !== '') return v as T;

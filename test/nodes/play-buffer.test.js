@@ -169,23 +169,26 @@ describe('rtmixer-play-buffer node', function () {
     assert.match(err.message, /44100 Hz but the mixer runs at 48000 Hz.*resample/);
   });
 
-  it('sends a mono sound to both outputs, "2" to output 2 only, and applies gain', async () => {
+  it('sends a mono sound to both outputs (by setting or msg.channels), "2" to output 2 only, and applies gain', async () => {
     await loadFlow([
       tab, mixerConfig(), out,
       play({ id: 'mono', channels: '1' }),
       play({ id: 'right', outputChannels: '2' }),
       play({ id: 'quiet', channels: '1', gain: '0.5' }),
+      play({ id: 'auto' }), // Channels empty: a Float32Array has as many as the mixer has outputs
     ]);
     const mixer = mixerOf();
     const at = soon(mixer, 0.1);
-    const rec = mixer.record(900 + PERIOD, { at });
-    const replies = messages('out', 5);
+    const rec = mixer.record(1100 + PERIOD, { at });
+    const replies = messages('out', 6);
     helper.getNode('mono').receive({ payload: constant(100, 0.25), at });
     helper.getNode('right').receive({ payload: constant(100, 0.5), at: at + 200 });
     helper.getNode('quiet').receive({ payload: constant(100, 0.5), at: at + 400 });
     helper.getNode('mono').receive({ payload: constant(100, 1), at: at + 600, gain: 0.5, outputs: [1] });
     // A WAV file brings its own channel count: mono here, on every output.
     helper.getNode('mono').receive({ payload: wav16(new Int16Array(100).fill(-4096), 1, 48000), at: at + 800 });
+    // msg.channels says this Float32Array is mono, whatever the node's setting.
+    helper.getNode('auto').receive({ payload: constant(100, 0.75), channels: 1, at: at + 1000 });
     await replies;
     const recorded = (await rec.done).samples;
     const left = column(recorded, 2, 0).subarray(PERIOD);
@@ -205,6 +208,7 @@ describe('rtmixer-play-buffer node', function () {
     expect(400, 0.25, 0.25); // node gain 0.5
     expect(600, 0.5, 0); // msg.gain, msg.outputs
     for (let k = 800; k < 900; k++) assert.deepEqual([left[k], right[k]], [-0.125, -0.125], `mono WAV at ${k}`);
+    expect(1000, 0.75, 0.75); // msg.channels = 1: 100 mono frames on both outputs
   });
 
   it('queue mode: three messages sent at once play back to back, with no gap and no overlap', async () => {
