@@ -3,6 +3,7 @@
 // touch a user's own JACK server. Stopped by its process id.
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 
 const SAMPLE_RATE = 48000;
 const PERIOD = 64;
@@ -17,9 +18,21 @@ function startOnce(name, realtime, period) {
   const child = spawn('jackd', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  if (waitForServer(name, 10) && child.exitCode === null) return { child, stderr: () => stderr };
+  // jack_wait also answers for another run's server under the same name, while
+  // ours exits at once ("server already running"): check that ours still runs.
+  if (waitForServer(name, 10) && stillRunning(child.pid)) return { child, stderr: () => stderr };
   try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   return null;
+}
+
+/** Alive and not a zombie, a moment after start (read synchronously: the event loop is not running here). */
+function stillRunning(pid) {
+  spawnSync('sleep', ['0.2']);
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** A server answering under `name` right now (jack_wait -c checks without waiting). */
