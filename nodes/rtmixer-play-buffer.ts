@@ -6,7 +6,7 @@ import { Action, InvalidArgumentError, Mixer, PlayOptions } from '../src/index';
 import { describeValue, requireFiniteSamples } from '../src/validate';
 import { decodePayload, RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelCount, channelList, optionalNumber, reply, startFrame } from './lib/msg-options';
+import { channelCount, channelList, optionalNumber, reply, settingsOrError, startFrame } from './lib/msg-options';
 import { checkOutputs, routeChannels } from './lib/output-map';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
 
@@ -91,13 +91,7 @@ export = function register(RED: NodeAPI): void {
     let closing = false;
     let client: MixerClient | undefined;
 
-    let settings: Settings | undefined;
-    let settingsError: Error | undefined;
-    try {
-      settings = parseSettings(def);
-    } catch (err) {
-      settingsError = err as Error;
-    }
+    const { settings, error: settingsError } = settingsOrError(() => parseSettings(def));
 
     /** Green "playing N" while sounds are in flight, grey "idle" after; the mixer's own state wins. */
     function showStatus(): void {

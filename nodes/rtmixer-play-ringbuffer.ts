@@ -8,7 +8,7 @@ import { Action, ActionResult, InvalidArgumentError, Mixer, MixerClosedError, Ri
 import { describeValue } from '../src/validate';
 import { RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelCount, channelList, firstSet, optionalNumber, reply } from './lib/msg-options';
+import { channelCount, channelList, firstSet, optionalNumber, reply, settingsOrError } from './lib/msg-options';
 import { checkOutputs, routeChannels } from './lib/output-map';
 import { StreamDecoder } from './lib/pcm-stream';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
@@ -352,13 +352,7 @@ export = function register(RED: NodeAPI): void {
   function PlayRingbufferNode(this: Node, def: PlayRingbufferDefinition) {
     RED.nodes.createNode(this, def);
     const node = this;
-    let settings: Settings | undefined;
-    let settingsError: Error | undefined;
-    try {
-      settings = settingsFrom(def);
-    } catch (err) {
-      settingsError = err as Error;
-    }
+    const { settings, error: settingsError } = settingsOrError(() => settingsFrom(def));
     /** Oldest first; only the last one may still take chunks (the others are draining). */
     let streams: Stream[] = [];
     /** msg.parts.id of a split sequence whose start was refused: its other parts are dropped. */

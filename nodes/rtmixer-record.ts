@@ -7,7 +7,7 @@ import { endianness } from 'node:os';
 import { Action, ActionResult, InvalidArgumentError, Mixer, RingBuffer, RtMixerError } from '../src/index';
 import { describeValue } from '../src/validate';
 import { MixerClient } from './lib/mixer-client';
-import { channelList, firstSet, reply, startFrame } from './lib/msg-options';
+import { channelList, firstSet, reply, settingsOrError, startFrame } from './lib/msg-options';
 import { Chunk, ChunkAssembler } from './lib/record-chunker';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './lib/red-types';
 import { encodeWav } from './lib/wav';
@@ -108,13 +108,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
 
-    let settings: Settings | undefined;
-    let settingsError: Error | undefined;
-    try {
-      settings = settingsFrom(def);
-    } catch (err) {
-      settingsError = err as Error;
-    }
+    const { settings, error: settingsError } = settingsOrError(() => settingsFrom(def));
 
     let closing = false;
     let statusTimer: NodeJS.Timeout | undefined;

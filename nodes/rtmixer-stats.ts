@@ -5,7 +5,7 @@
 // node hands every snapshot it fetches to all of them.
 import { InvalidArgumentError, Stats } from '../src/index';
 import { MixerClient } from './lib/mixer-client';
-import { firstSet, optionalNumber, reply } from './lib/msg-options';
+import { firstSet, optionalNumber, reply, settingsOrError } from './lib/msg-options';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './lib/red-types';
 import { StatsTotals, StatsWindow } from './lib/stats-window';
 
@@ -33,13 +33,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const statsWindow = new StatsWindow();
 
-    let interval = 0;
-    let settingsError: Error | undefined;
-    try {
-      interval = intervalFrom(def.interval);
-    } catch (err) {
-      settingsError = err as Error;
-    }
+    const { settings: interval = 0, error: settingsError } = settingsOrError(() => intervalFrom(def.interval));
 
     let ready = false; // MixerClient reports the mixer's state while it registers
     const client = new MixerClient(RED, node, def.mixer, () => showIdle());

@@ -38,6 +38,18 @@ export function channelCount(name: string, value: unknown): number | undefined {
   return n;
 }
 
+/**
+ * A node's settings, parsed once at deploy. A bad setting is kept, not thrown:
+ * the node shows it in its status and fails every message with it.
+ */
+export function settingsOrError<T>(parse: () => T): { settings?: T; error?: Error } {
+  try {
+    return { settings: parse() };
+  } catch (err) {
+    return { error: err as Error };
+  }
+}
+
 /** The first of `values` that is set (msg override before node setting). */
 export function firstSet<T>(...values: (T | undefined | null | '')[]): T | undefined {
   for (const v of values) if (v !== undefined && v !== null && v !== '') return v as T;

@@ -8,27 +8,16 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { editorRegistration } = require('./editor-file');
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 /** The one config node every example shares: importing several examples keeps one mixer. */
 const MIXER = 'rtmixer-example-mixer';
 
-/** The `defaults` object of a node's editor file, evaluated with a stub RED. */
+/** The `defaults` object of a node's editor file. */
 function editorDefaults(type) {
-  const html = fs.readFileSync(path.join(ROOT, 'nodes', `${type}.html`), 'utf8');
-  const at = html.indexOf('defaults:');
-  if (at < 0) throw new Error(`no defaults in nodes/${type}.html`);
-  const start = html.indexOf('{', at);
-  let depth = 0;
-  let end = start;
-  for (; end < html.length; end++) {
-    if (html[end] === '{') depth++;
-    else if (html[end] === '}' && --depth === 0) break;
-  }
-  const validator = () => () => true;
-  const RED = { validators: { regex: validator, number: validator, typedInput: validator } };
-  return new Function('RED', `return (${html.slice(start, end + 1)});`)(RED);
+  return editorRegistration(type).defaults;
 }
 
 /** A node of `type` with its editor defaults, then `settings` (each must be a setting of the node). */

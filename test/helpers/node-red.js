@@ -2,6 +2,7 @@
 // the compiled nodes in dist/ — what ships — on the test JACK dummy server.
 'use strict';
 const helper = require('node-red-node-test-helper');
+const { events } = require('@node-red/util');
 const path = require('node:path');
 const { wireLoopback } = require('./jack-server');
 
@@ -57,6 +58,22 @@ function nextMessage(nodeId, timeoutMs = 5000) {
   });
 }
 
+/** Every message a helper node receives from now on (through `map`). */
+function collect(nodeId, map = (msg) => msg) {
+  const list = [];
+  helper.getNode(nodeId).on('input', (msg) => list.push(map(msg)));
+  return list;
+}
+
+/** Every status any node sets from now on (constructor statuses included), by node id; `stop()` ends it. */
+function statusLog() {
+  const log = {};
+  const listener = ({ id, status }) => (log[id] ??= []).push(status);
+  events.on('node-status', listener);
+  log.stop = () => events.removeListener('node-status', listener);
+  return log;
+}
+
 /** Standard hooks for a describe() of node tests. */
 function useNodeRed() {
   // The helper's start/stopServer return promises (a callback as well would be
@@ -66,4 +83,4 @@ function useNodeRed() {
   afterEach(() => helper.unload());
 }
 
-module.exports = { helper, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, sleep, useNodeRed };
+module.exports = { helper, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed };

@@ -5,33 +5,19 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { editorRegistration } = require('../../scripts/demo/editor-file');
 
 const root = path.join(__dirname, '..', '..');
 const nodes = require(path.join(root, 'package.json'))['node-red'].nodes;
 // Properties the editor and runtime give their own meaning.
 const RESERVED = ['id', 'type', 'x', 'y', 'z', 'g', 'd', 'wires', 'inputs', 'outputs', 'info', 'l'];
 
-/** The registerType() options object of an editor file, evaluated with a stub RED. */
-function registration(html) {
-  const call = html.indexOf('RED.nodes.registerType(');
-  const start = html.indexOf('{', call);
-  let depth = 0;
-  let end = start;
-  for (; end < html.length; end++) {
-    if (html[end] === '{') depth++;
-    else if (html[end] === '}' && --depth === 0) break;
-  }
-  const validator = () => () => true;
-  const RED = { validators: { regex: validator, number: validator, typedInput: validator } };
-  return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => undefined);
-}
-
 describe("nodes' editor files", () => {
   for (const [type, file] of Object.entries(nodes)) {
     it(`${type}: registers its type with literal values, help text and no reserved setting name`, () => {
       const html = fs.readFileSync(path.join(root, 'nodes', `${path.basename(file, '.js')}.html`), 'utf8');
       assert.match(html, new RegExp(`RED\\.nodes\\.registerType\\('${type}'`));
-      const def = registration(html);
+      const def = editorRegistration(type);
       const settings = Object.keys(def.defaults);
       assert.deepEqual(settings.filter((k) => RESERVED.includes(k)), [], `${type} settings: ${settings.join(', ')}`);
       assert.match(html, new RegExp(`<script type="text/html" data-help-name="${type}">\\s*<p>`), 'help text starting with the palette tooltip');

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { WaveFile } = require('wavefile');
-const { helper, rtmixerNodes, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { helper, rtmixerNodes, mixerConfig, mixerOf, nextMessage, collect, sleep, useNodeRed } = require('../helpers/node-red');
 const { wireLoopback } = require('../helpers/jack-server');
 const { roundTripFrames } = require('../helpers/loopback');
 
@@ -33,12 +33,6 @@ async function load(nodes, extraModules = []) {
   await sleep(50);
 }
 
-/** Every message a helper node receives from now on. */
-function collect(nodeId, map = (msg) => msg) {
-  const list = [];
-  helper.getNode(nodeId).on('input', (msg) => list.push(map(msg)));
-  return list;
-}
 
 /** A stereo test signal with dyadic values (exact in float32 and int16), none of them 0. */
 function stereoSignal(frames, seed = 1) {

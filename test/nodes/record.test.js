@@ -4,8 +4,7 @@
 // T (msg.at), and the signal must be in the payload exactly one period in.
 const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
-const { events } = require('@node-red/util');
-const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed } = require('../helpers/node-red');
 const { column, soon } = require('../helpers/loopback');
 const { PERIOD } = require('../helpers/jack-server');
 const { nativeMemory } = require('../..');
@@ -27,12 +26,6 @@ function record(extra = {}) {
   };
 }
 
-/** Every message `nodeId` receives from now on. */
-function collect(nodeId) {
-  const got = [];
-  helper.getNode(nodeId).on('input', (msg) => got.push(msg));
-  return got;
-}
 
 /** Resolves with the next message `nodeId` receives that `match` accepts. */
 function nextMatching(nodeId, match, timeoutMs = 5000) {
@@ -49,14 +42,6 @@ function nextMatching(nodeId, match, timeoutMs = 5000) {
   });
 }
 
-/** Every status any node sets from now on (constructor statuses included), by node id. */
-function statusLog() {
-  const log = {};
-  const listener = ({ id, status }) => (log[id] ??= []).push(status);
-  events.on('node-status', listener);
-  log.stop = () => events.removeListener('node-status', listener);
-  return log;
-}
 
 /** Stereo test signal: a different value on every sample, |s| <= 0.5. */
 function signal(frames) {

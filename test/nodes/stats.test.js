@@ -3,8 +3,7 @@
 // snapshots on input and on a timer, several stats nodes on one mixer each
 // seeing every block, running totals and msg.reset, a forced xrun, bad setup.
 const assert = require('node:assert/strict');
-const { events } = require('@node-red/util');
-const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed } = require('../helpers/node-red');
 
 const RATE = 48000;
 const PERIOD = 64;
@@ -20,21 +19,7 @@ function stats(extra = {}) {
   return { id: 'statsA', type: 'rtmixer-stats', z: 't1', name: '', mixer: 'mixer', interval: '0', wires: [['outA']], ...extra };
 }
 
-/** Every message `nodeId` receives from now on. */
-function collect(nodeId) {
-  const got = [];
-  helper.getNode(nodeId).on('input', (msg) => got.push(msg));
-  return got;
-}
 
-/** Every status any node sets from now on (constructor statuses included), by node id. */
-function statusLog() {
-  const log = {};
-  const listener = ({ id, status }) => (log[id] ??= []).push(status);
-  events.on('node-status', listener);
-  log.stop = () => events.removeListener('node-status', listener);
-  return log;
-}
 
 /** A report requested now from `statsId`, resolved when it reaches `outId`. */
 async function report(statsId, outId, msg = {}) {

@@ -1,0 +1,28 @@
+// Reads a node's editor file (nodes/<type>.html) the way the Flow Library's
+// scorecard does: the registerType() options object must be a literal, so it
+// can be evaluated on its own with a stub RED. Used to build the examples from
+// the nodes' defaults and to check the editor files in the tests.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const NODES = path.join(__dirname, '..', '..', 'nodes');
+
+/** The options object passed to RED.nodes.registerType() in nodes/<type>.html. */
+function editorRegistration(type) {
+  const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
+  const call = html.indexOf('RED.nodes.registerType(');
+  if (call < 0) throw new Error(`nodes/${type}.html does not call RED.nodes.registerType`);
+  const start = html.indexOf('{', call);
+  let depth = 0;
+  let end = start;
+  for (; end < html.length; end++) {
+    if (html[end] === '{') depth++;
+    else if (html[end] === '}' && --depth === 0) break;
+  }
+  const validator = () => () => true;
+  const RED = { validators: { regex: validator, number: validator, typedInput: validator } };
+  return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => undefined);
+}
+
+module.exports = { editorRegistration };
