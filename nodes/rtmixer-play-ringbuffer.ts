@@ -213,16 +213,7 @@ class Stream {
 
   /** The node is closing: cancel, drop everything, send nothing. */
   abort(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.detach();
-    if (this.action && !this.action.finished && !this.mixer.closed) {
-      try {
-        this.mixer.cancel(this.action);
-      } catch {
-        // The mixer is going away too: its close ends the action.
-      }
-    }
+    if (!this.stopEarly()) return;
     this.settlePending();
     for (const w of this.waiters.splice(0)) w.resolve();
   }
@@ -307,16 +298,7 @@ class Stream {
   }
 
   private fail(err: Error): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.detach();
-    if (this.action && !this.action.finished && !this.mixer.closed) {
-      try {
-        this.mixer.cancel(this.action);
-      } catch {
-        // Nothing more to stop.
-      }
-    }
+    if (!this.stopEarly()) return;
     const reported = this.pending.length + this.waiters.length > 0;
     this.settlePending(err);
     for (const w of this.waiters.splice(0)) w.reject(err);
@@ -325,6 +307,21 @@ class Stream {
     } catch {
       // As in finish().
     }
+  }
+
+  /** Marks the stream finished and cancels its playback; false if it had finished already. */
+  private stopEarly(): boolean {
+    if (this.finished) return false;
+    this.finished = true;
+    this.detach();
+    if (this.action && !this.action.finished && !this.mixer.closed) {
+      try {
+        this.mixer.cancel(this.action);
+      } catch {
+        // The mixer is going away too: its close ends the action.
+      }
+    }
+    return true;
   }
 
   /** Chunks still waiting: done() (dropped on purpose) or done(err). */
