@@ -1,69 +1,30 @@
 // The demo's private JACK server: `jackd -n rtmixer-demo -d dummy` (no sound
 // card needed), stopped by the process id it was started with, and a watcher
 // that wires every PortAudio client's outputs to its inputs (out_i -> in_i)
-// so that the latency example hears what it plays. Same approach as
-// test/helpers/jack-server.js.
+// so that the latency example hears what it plays. The server itself comes
+// from test/helpers/jack-server.js, as the tests' and benchmarks' do.
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
+const { startJackServer: startServer, serverRunning, SAMPLE_RATE } = require('../../test/helpers/jack-server');
 
 const SERVER = 'rtmixer-demo';
-const SAMPLE_RATE = 48000;
 const PERIOD = 256;
 
-function running(name) {
-  const r = spawnSync('jack_wait', ['-s', name, '-c'], { encoding: 'utf8', env: { ...process.env, JACK_NO_START_SERVER: '1' } });
-  return r.status === 0 && /running/.test(r.stdout) && !/not running/.test(r.stdout);
-}
-
-function waitForServer(name, timeoutSeconds) {
-  const r = spawnSync('jack_wait', ['-s', name, '-w', '-t', String(timeoutSeconds)], { encoding: 'utf8' });
-  return r.status === 0 && /available/.test(r.stdout);
-}
-
-function startOnce(name, realtime) {
-  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(PERIOD), '-C', '2', '-P', '2'];
-  // Detached: a Ctrl-C in the terminal reaches Node-RED (which closes its
-  // stream) but not jackd, which is stopped after Node-RED has exited.
-  const child = spawn('jackd', args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('error', (err) => (stderr += err.message));
-  if (waitForServer(name, 10) && child.exitCode === null) {
-    child.stderr.destroy();
-    return { child, args };
-  }
-  try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
-  return { error: stderr.trim().split('\n').slice(-3).join(' | ') };
-}
-
 /**
- * Starts the server (real-time scheduling if allowed). Returns
- * { name, pid, sampleRate, period, command, reused, stop() }.
+ * Starts the server (real-time scheduling if allowed) through the test
+ * suite's helper, detached: a Ctrl-C in the terminal reaches Node-RED (which
+ * closes its stream) but not jackd, which is stopped after Node-RED has exited.
+ * Returns { name, pid, sampleRate, period, command, reused, stop() }.
  */
 function startJackServer(name = SERVER) {
   if (spawnSync('sh', ['-c', 'command -v jackd && command -v jack_lsp && command -v jack_connect'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('jackd is not installed: run "sudo apt-get install jackd2" (or plug in a sound card)');
   }
-  if (running(name)) {
+  if (serverRunning(name)) {
     // Left over from an earlier demo that did not stop cleanly: use it, leave it running.
     return { name, pid: undefined, sampleRate: undefined, period: undefined, command: '(already running)', reused: true, stop() {} };
   }
-  let started = startOnce(name, true);
-  if (!started.child) started = startOnce(name, false);
-  if (!started.child) throw new Error(`could not start "jackd -n ${name} -d dummy": ${started.error || 'no output'}`);
-  const { child } = started;
-  child.unref();
-  return {
-    name,
-    pid: child.pid,
-    sampleRate: SAMPLE_RATE,
-    period: PERIOD,
-    command: `jackd ${started.args.join(' ')}`,
-    reused: false,
-    stop() {
-      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    },
-  };
+  return { ...startServer({ name, period: PERIOD, detached: true }), reused: false };
 }
 
 // Never let a client call start a server of its own (libjack would, from ~/.jackdrc).

@@ -13,14 +13,19 @@ function waitForServer(name, timeoutSeconds) {
   return r.status === 0 && /available/.test(r.stdout);
 }
 
-function startOnce(name, realtime, period) {
+const HAS_SETPRIV = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+
+function startOnce(name, realtime, period, detached) {
   const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
-  const child = spawn('jackd', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
+  // Under `setpriv --pdeathsig` the server gets SIGTERM when this process dies,
+  // even by SIGKILL or a timeout, so a killed test run leaves no server behind.
+  const [command, prefix] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'SIGTERM', 'jackd']] : ['jackd', []];
+  const child = spawn(command, [...prefix, ...args], { detached, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   // jack_wait also answers for another run's server under the same name, while
   // ours exits at once ("server already running"): check that ours still runs.
-  if (waitForServer(name, 10) && stillRunning(child.pid)) return { child, stderr: () => stderr };
+  if (waitForServer(name, 10) && stillRunning(child.pid)) return { child, command: `jackd ${args.join(' ')}` };
   try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   return null;
 }
@@ -49,13 +54,14 @@ const NAME_SLOTS = 6;
 
 /**
  * Starts `jackd -n NAME -d dummy`, real-time if allowed, under `name` or the
- * first free `rtmixer-test-N`. Sets JACK_DEFAULT_SERVER.
+ * first free `rtmixer-test-N`. Sets JACK_DEFAULT_SERVER. `detached` puts it in
+ * its own process group (a Ctrl-C in a terminal then reaches only its parent).
  */
-function startJackServer({ name, period = PERIOD } = {}) {
+function startJackServer({ name, period = PERIOD, detached = false } = {}) {
   const names = name ? [name] : Array.from({ length: NAME_SLOTS }, (_, i) => `rtmixer-test-${i}`);
   for (const candidate of names) {
     if (serverRunning(candidate)) continue;
-    const server = startOnce(candidate, true, period) || startOnce(candidate, false, period);
+    const server = startOnce(candidate, true, period, detached) || startOnce(candidate, false, period, detached);
     if (server) return started(candidate, server, period);
   }
   throw new Error(`Could not start a JACK dummy server (jackd -d dummy) under ${names.join(', ')}: is jackd2 installed?`);
@@ -69,6 +75,7 @@ function started(name, server, period) {
   return {
     name,
     pid: server.child.pid,
+    command: server.command,
     sampleRate: SAMPLE_RATE,
     period,
     stop() {
@@ -116,4 +123,4 @@ function wireLoopback() {
   return n;
 }
 
-module.exports = { startJackServer, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
+module.exports = { startJackServer, serverRunning, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
