@@ -6,8 +6,8 @@ import { Action, InvalidArgumentError, Mixer, PlayOptions } from '../src/index';
 import { describeValue, requireFiniteSamples } from '../src/validate';
 import { decodePayload, RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelCount, channelList, optionalNumber, reply, settingsOrError, startFrame } from './lib/msg-options';
-import { checkOutputs, routeChannels } from './lib/output-map';
+import { channelCount, channelList, optionalNumber, reply, requireChannelsWithin, settingsOrError, startFrame } from './lib/msg-options';
+import { routeChannels } from './lib/output-map';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
 
 interface PlayBufferDefinition extends NodeDefinition {
@@ -142,7 +142,7 @@ export = function register(RED: NodeAPI): void {
       const fromMsg = msg.outputs !== undefined && msg.outputs !== null && msg.outputs !== '';
       const outputsName = fromMsg ? 'msg.outputs' : "the node's Outputs setting";
       const outputs = fromMsg ? channelList('msg.outputs', msg.outputs) : s.outputs;
-      if (outputs) checkOutputs(outputs, mixer.outputChannels, outputsName);
+      if (outputs) requireChannelsWithin(outputs, mixer.outputChannels, outputsName, 'output');
 
       const audio = decodePayload(msg.payload, {
         format: s.format,

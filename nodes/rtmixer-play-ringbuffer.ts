@@ -8,8 +8,8 @@ import { Action, ActionResult, InvalidArgumentError, Mixer, MixerClosedError, Ri
 import { describeValue } from '../src/validate';
 import { RawFormat, requireRawFormat } from './lib/audio-payload';
 import { MixerClient } from './lib/mixer-client';
-import { channelCount, channelList, firstSet, optionalNumber, reply, settingsOrError } from './lib/msg-options';
-import { checkOutputs, routeChannels } from './lib/output-map';
+import { channelCount, channelList, firstSet, optionalNumber, reply, requireChannelsWithin, settingsOrError } from './lib/msg-options';
+import { routeChannels } from './lib/output-map';
 import { StreamDecoder } from './lib/pcm-stream';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from './lib/red-types';
 
@@ -167,7 +167,7 @@ class Stream {
     }
     const routed = routeChannels(chunk.samples, chunk.channels, this.options.outputs, this.mixer.outputChannels, this.options.outputsSetting);
     if (!this.ring) {
-      checkOutputs(routed.outputs, this.mixer.outputChannels, this.options.outputsSetting);
+      requireChannelsWithin(routed.outputs, this.mixer.outputChannels, this.options.outputsSetting, 'output');
       this.ring = new RingBuffer(this.options.ringFrames, routed.outputs.length);
       this.outputs = routed.outputs;
     }
@@ -421,7 +421,7 @@ export = function register(RED: NodeAPI): void {
       const mixer = client!.mixer();
       const outputs = msg.outputs !== undefined ? channelList('msg.outputs', msg.outputs) : s.outputs;
       const outputsSetting = msg.outputs !== undefined ? 'msg.outputs' : "the node's Outputs setting";
-      if (outputs) checkOutputs(outputs, mixer.outputChannels, outputsSetting);
+      if (outputs) requireChannelsWithin(outputs, mixer.outputChannels, outputsSetting, 'output');
       const gain = optionalNumber('msg.gain', firstSet(msg.gain, s.gain), 0) ?? 1;
       const ringFrames = Math.max(64, Math.round((s.ringMs / 1000) * mixer.sampleRate));
       const prefillFrames = s.prefillMs === undefined ? ringFrames >> 1 : Math.min(ringFrames, Math.max(1, Math.round((s.prefillMs / 1000) * mixer.sampleRate)));

@@ -7,7 +7,7 @@ import { endianness } from 'node:os';
 import { Action, ActionResult, InvalidArgumentError, Mixer, RingBuffer, RtMixerError } from '../src/index';
 import { describeValue } from '../src/validate';
 import { MixerClient } from './lib/mixer-client';
-import { channelList, firstSet, reply, settingsOrError, startFrame } from './lib/msg-options';
+import { channelList, firstSet, reply, requireChannelsWithin, settingsOrError, startFrame } from './lib/msg-options';
 import { Chunk, ChunkAssembler } from './lib/record-chunker';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './lib/red-types';
 import { encodeWav } from './lib/wav';
@@ -79,14 +79,7 @@ function inputsFor(mixer: Mixer, list: number[] | undefined, source: string): nu
   if (mixer.inputChannels === 0) {
     throw new InvalidArgumentError('This mixer has no input channels: set Inputs in the rtmixer-config node (empty = up to 2)');
   }
-  for (const c of list ?? []) {
-    if (c > mixer.inputChannels) {
-      throw new InvalidArgumentError(
-        `${source} lists input channel ${c}, but the mixer has ${mixer.inputChannels} input channel${mixer.inputChannels === 1 ? '' : 's'} ` +
-          `(1 to ${mixer.inputChannels})`,
-      );
-    }
-  }
+  requireChannelsWithin(list ?? [], mixer.inputChannels, source, 'input');
   return list;
 }
 

@@ -31,6 +31,18 @@ export function optionalNumber(name: string, value: unknown, min: number, max = 
   return n;
 }
 
+/** Throws when a listed 1-based channel is not one the mixer has in that direction. */
+export function requireChannelsWithin(list: number[], available: number, setting: string, direction: 'input' | 'output'): void {
+  for (const channel of list) {
+    if (channel > available) {
+      throw new InvalidArgumentError(
+        `${setting} lists ${direction} channel ${channel}, but the mixer has ${available} ${direction} channel${available === 1 ? '' : 's'} ` +
+          `(1 to ${available})`,
+      );
+    }
+  }
+}
+
 /** A count of interleaved channels (1 to 64); '' or undefined -> undefined. */
 export function channelCount(name: string, value: unknown): number | undefined {
   const n = optionalNumber(name, value, 1, 64);

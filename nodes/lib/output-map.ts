@@ -10,18 +10,6 @@ export interface RoutedAudio {
   outputs: number[];
 }
 
-/** Throws when a listed output is not one the mixer has. */
-export function checkOutputs(outputs: number[], available: number, setting: string): void {
-  for (const channel of outputs) {
-    if (channel > available) {
-      throw new InvalidArgumentError(
-        `${setting} lists output channel ${channel}, but the mixer has ${available} output channel${available === 1 ? '' : 's'} ` +
-          `(1 to ${available})`,
-      );
-    }
-  }
-}
-
 /**
  * Automatic (outputs undefined): as many channels as the mixer -> 1..n; mono ->
  * every output; fewer -> 1..k; more -> an error naming the outputs setting.
