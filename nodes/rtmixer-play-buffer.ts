@@ -4,7 +4,8 @@
 // One message goes out per sound, when it has ended.
 import { Action, InvalidArgumentError, Mixer, PlayOptions } from '../src/index';
 import { describeValue, requireFiniteSamples } from '../src/validate';
-import { decodePayload, RawFormat, requireRawFormat } from './lib/audio-payload';
+import { decodePayload, requireRawFormat } from './lib/audio-payload';
+import type { RawFormat } from './lib/pcm-samples';
 import { MixerClient } from './lib/mixer-client';
 import { channelCount, channelList, optionalNumber, reply, requireChannelsWithin, settingsOrError, startFrame } from './lib/msg-options';
 import { routeChannels } from './lib/output-map';

@@ -6,7 +6,8 @@
 import { types } from 'node:util';
 import { Action, ActionResult, InvalidArgumentError, Mixer, MixerClosedError, RingBuffer, RtMixerError } from '../src/index';
 import { describeValue } from '../src/validate';
-import { RawFormat, requireRawFormat } from './lib/audio-payload';
+import { requireRawFormat } from './lib/audio-payload';
+import type { RawFormat } from './lib/pcm-samples';
 import { MixerClient } from './lib/mixer-client';
 import { channelCount, channelList, firstSet, optionalNumber, reply, requireChannelsWithin, settingsOrError } from './lib/msg-options';
 import { routeChannels } from './lib/output-map';

@@ -3,10 +3,8 @@
 import { types } from 'node:util';
 import { InvalidArgumentError } from '../../src/index';
 import { describeValue } from '../../src/validate';
+import { decodeRaw, RAW_FORMATS, RawFormat } from './pcm-samples';
 import { decodeWav, isWav } from './wav';
-
-export type RawFormat = 'float32' | 'int16' | 'int32';
-export const RAW_FORMATS: readonly RawFormat[] = ['float32', 'int16', 'int32'];
 
 export interface AudioData {
   /** Interleaved samples, `channels` per frame. */
@@ -26,32 +24,9 @@ export interface PayloadFormat {
   resample: boolean;
 }
 
-const BYTES: Record<RawFormat, number> = { float32: 4, int16: 2, int32: 4 };
-
 export function requireRawFormat(value: unknown): RawFormat {
   if (typeof value === 'string' && (RAW_FORMATS as readonly string[]).includes(value)) return value as RawFormat;
   throw new InvalidArgumentError(`format must be one of ${RAW_FORMATS.join(', ')}, got ${describeValue(value)}`);
-}
-
-/** Raw little-endian PCM to float samples in [-1, 1). */
-export function decodeRaw(bytes: Uint8Array, format: RawFormat, channels: number): Float32Array {
-  const frameBytes = BYTES[format] * channels;
-  if (bytes.length === 0) throw new InvalidArgumentError('msg.payload is an empty Buffer: there is no audio in it');
-  if (bytes.length % frameBytes !== 0) {
-    throw new InvalidArgumentError(
-      `msg.payload has ${bytes.length} bytes, which is not a whole number of ${channels}-channel ${format} frames ` +
-        `(${frameBytes} bytes each). Check the node's format and channel count.`,
-    );
-  }
-  // Copy into aligned memory: a Buffer may start at any byte offset. Not
-  // bytes.slice(): on a Buffer that is a view, and .buffer the whole pool.
-  const aligned = new Uint8Array(bytes).buffer;
-  if (format === 'float32') return new Float32Array(aligned);
-  const ints = format === 'int16' ? new Int16Array(aligned) : new Int32Array(aligned);
-  const scale = format === 'int16' ? 1 / 32768 : 1 / 2147483648;
-  const out = new Float32Array(ints.length);
-  for (let i = 0; i < ints.length; i++) out[i] = ints[i] * scale;
-  return out;
 }
 
 export function decodePayload(payload: unknown, how: PayloadFormat): AudioData {

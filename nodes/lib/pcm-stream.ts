@@ -6,33 +6,15 @@ import { types } from 'node:util';
 import { WaveFile } from 'wavefile';
 import { InvalidArgumentError } from '../../src/index';
 import { describeValue, requireFiniteSamples } from '../../src/validate';
-import { decodeRaw, RawFormat } from './audio-payload';
+import { decodeRaw, RawFormat, SAMPLE_BYTES, SampleFormat } from './pcm-samples';
 import { decodeWav, isWav } from './wav';
-
-/** Sample encodings a stream of raw bytes may carry (little-endian). */
-export type SampleFormat = RawFormat | 'int24';
-
-const SAMPLE_BYTES: Record<SampleFormat, number> = { float32: 4, int16: 2, int24: 3, int32: 4 };
-
-/** A WAV header larger than this (huge metadata before the data chunk) is refused. */
-const MAX_HEADER_BYTES = 1 << 20;
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
-/** Raw little-endian PCM (whole frames) to float samples in [-1, 1). */
-export function decodePcm(bytes: Uint8Array, format: SampleFormat, channels: number): Float32Array {
-  if (bytes.length === 0) return new Float32Array(0);
-  if (format !== 'int24') return decodeRaw(bytes, format, channels);
-  const out = new Float32Array(bytes.length / 3);
-  for (let i = 0, b = 0; i < out.length; i++, b += 3) {
-    // Sign-extend the top byte; << 8 >> 8 does that on the 24-bit value.
-    const v = ((bytes[b] | (bytes[b + 1] << 8) | (bytes[b + 2] << 16)) << 8) >> 8;
-    out[i] = v / 8388608;
-  }
-  return out;
-}
+/** A WAV header larger than this (huge metadata before the data chunk) is refused. */
+const MAX_HEADER_BYTES = 1 << 20;
 
 /** What the start of a WAV file says about its audio. */
 export interface WavHeader {
@@ -252,7 +234,7 @@ export class StreamDecoder {
     const whole = all.length - (all.length % frameBytes);
     next.carry = all.slice(whole);
     next.channels = channels;
-    return { samples: decodePcm(all.subarray(0, whole), next.format, channels), channels };
+    return { samples: whole ? decodeRaw(all.subarray(0, whole), next.format, channels) : new Float32Array(0), channels };
   }
 
   private requireChannels(next: DecoderState, channels: number, what: string): void {
