@@ -7,7 +7,7 @@ const { startJackServer } = require('../test/helpers/jack-server');
 module.exports = async function periods(seconds = 60) {
   const rows = [];
   for (const period of [16, 32, 64, 128]) {
-    const server = startJackServer({ name: `rtmixer-bench-p${period}`, period }); // fixed names: see test/helpers/jack-server.js
+    const server = startJackServer({ period });
     try {
       const out = execFileSync(process.execPath, [path.join(__dirname, 'period-child.js'), String(seconds)], {
         env: { ...process.env, JACK_DEFAULT_SERVER: server.name },

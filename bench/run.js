@@ -12,7 +12,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));
 
 async function main() {
-  const server = startJackServer({ name: "rtmixer-bench" }); // a fixed name: see test/helpers/jack-server.js
+  const server = startJackServer();
   const results = { machine: { cpus: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, date: new Date().toISOString() } };
   try {
     console.log('JACK dummy driver, 48 kHz, 64-frame period (1.33 ms), loopback out->in.\n');

@@ -48,17 +48,26 @@ function serverRunning(name) {
 
 // JACK2 keeps a machine-wide registry of 8 server slots in /dev/shm and frees a
 // dead server's slot only when a new server starts under the same name. Names
-// made unique per run would fill it for good after 8 runs ("Too many servers
-// already active"), so test servers take the first free name of a fixed few.
-const NAME_SLOTS = 6;
+// made unique per run (or per purpose) would fill it for good ("Too many servers
+// already active"), so every test and benchmark server takes the first free
+// name of the same few, and at most these few slots are ever ours.
+const NAME_SLOTS = 4;
+const POOL = Array.from({ length: NAME_SLOTS }, (_, i) => `rtmixer-test-${i}`);
+
+/** A pool name no server runs under now, for a test that starts its server later. */
+function freeServerName() {
+  const name = POOL.find((candidate) => !serverRunning(candidate));
+  if (!name) throw new Error(`Every JACK test server name is taken (${POOL.join(', ')})`);
+  return name;
+}
 
 /**
- * Starts `jackd -n NAME -d dummy`, real-time if allowed, under `name` or the
- * first free `rtmixer-test-N`. Sets JACK_DEFAULT_SERVER. `detached` puts it in
+ * Starts `jackd -n NAME -d dummy`, real-time if allowed, under `name` (one
+ * from freeServerName(), or the demo's own) or the first free pool name. Sets JACK_DEFAULT_SERVER. `detached` puts it in
  * its own process group (a Ctrl-C in a terminal then reaches only its parent).
  */
 function startJackServer({ name, period = PERIOD, detached = false } = {}) {
-  const names = name ? [name] : Array.from({ length: NAME_SLOTS }, (_, i) => `rtmixer-test-${i}`);
+  const names = name ? [name] : POOL;
   for (const candidate of names) {
     if (serverRunning(candidate)) continue;
     const server = startOnce(candidate, true, period, detached) || startOnce(candidate, false, period, detached);
@@ -123,4 +132,4 @@ function wireLoopback() {
   return n;
 }
 
-module.exports = { startJackServer, serverRunning, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
+module.exports = { startJackServer, freeServerName, serverRunning, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
-const { startJackServer } = require('../helpers/jack-server');
+const { freeServerName, startJackServer } = require('../helpers/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -82,9 +82,9 @@ describe('rtmixer-config node', function () {
   });
 
   it('retries with backoff until the device appears, then opens (rtmixerConfigReconnectInterval)', async () => {
-    const serverName = "rtmixer-test-late"; // a fixed name: see jack-server.js
+    const serverName = freeServerName(); // not running yet
     const previous = process.env.JACK_DEFAULT_SERVER;
-    process.env.JACK_DEFAULT_SERVER = serverName; // not running yet
+    process.env.JACK_DEFAULT_SERVER = serverName;
     process.env.JACK_NO_START_SERVER = '1';
     let server;
     try {
