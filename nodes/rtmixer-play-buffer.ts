@@ -48,10 +48,7 @@ const DEFAULT_GAIN_RAMP_S = 0.01;
 function parseSettings(def: PlayBufferDefinition): Settings {
   const mode = def.mode === undefined || def.mode === '' ? 'mix' : def.mode;
   if (mode !== 'mix' && mode !== 'queue') throw new InvalidArgumentError(`Mode must be "mix" or "queue", got ${describeValue(def.mode)}`);
-  const channels = optionalNumber('Channels', def.channels, 1, 64);
-  if (channels !== undefined && !Number.isInteger(channels)) {
-    throw new InvalidArgumentError(`Channels must be a whole number from 1 to 64, got ${describeValue(def.channels)}`);
-  }
+  const channels = channelCount('Channels', def.channels);
   return {
     outputs: channelList('Outputs', def.outputChannels),
     gain: optionalNumber('Gain', def.gain, 0, MAX_GAIN) ?? 1,

@@ -4,8 +4,7 @@
 // done() only once they are in the ring, so a flow that waits for done()
 // (or a Complete node) gets backpressure.
 import { types } from 'node:util';
-import { Action, ActionResult, InvalidArgumentError, Mixer, MixerClosedError, RingBuffer, RtMixerError } from '../src/index';
-import { describeValue } from '../src/validate';
+import { Action, ActionResult, Mixer, MixerClosedError, RingBuffer, RtMixerError } from '../src/index';
 import { requireRawFormat } from './lib/audio-payload';
 import type { RawFormat } from './lib/pcm-samples';
 import { MixerClient } from './lib/mixer-client';
@@ -77,17 +76,11 @@ interface StreamHooks {
   failed(stream: Stream, err: Error, reported: boolean, msg: NodeMessage): void;
 }
 
-function integerSetting(name: string, value: unknown, min: number, max: number): number | undefined {
-  const n = optionalNumber(name, value, min, max);
-  if (n !== undefined && !Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got ${describeValue(value)}`);
-  return n;
-}
-
 function settingsFrom(def: PlayRingbufferDefinition): Settings {
   const format = requireRawFormat(def.format === undefined || def.format === '' ? 'float32' : def.format);
   const outputs = channelList('Outputs', def.outputChannels);
   const gain = optionalNumber('Gain', def.gain, 0) ?? 1;
-  const channels = integerSetting('Channels', def.channels, 1, 64);
+  const channels = channelCount('Channels', def.channels);
   const ringMs = optionalNumber('Ring (ms)', def.ringMs, 10, 60000) ?? 200;
   const prefillMs = optionalNumber('Prefill (ms)', def.prefillMs, 0, ringMs);
   const queueS = optionalNumber('Wait up to (s)', def.queueS, 0.1, 3600) ?? DEFAULT_QUEUE_SECONDS;

@@ -72,7 +72,7 @@ export function firstSet<T>(...values: (T | undefined | null | '')[]): T | undef
  * The start frame a message asks for: msg.at (a frame on the mixer's clock)
  * or msg.delay (milliseconds from now); undefined = as soon as possible.
  */
-export function startFrame(msg: NodeMessage, mixer: Mixer, defaultDelayMs?: number): number | undefined {
+export function startFrame(msg: NodeMessage, mixer: Mixer): number | undefined {
   if (msg.at !== undefined && msg.delay !== undefined) throw new InvalidArgumentError('Give msg.at or msg.delay, not both');
   if (msg.at !== undefined) {
     if (typeof msg.at !== 'number' || !Number.isInteger(msg.at) || msg.at < 0) {
@@ -80,7 +80,7 @@ export function startFrame(msg: NodeMessage, mixer: Mixer, defaultDelayMs?: numb
     }
     return msg.at;
   }
-  const delay = optionalNumber('msg.delay (ms)', firstSet(msg.delay, defaultDelayMs), 0, 3600e3);
+  const delay = optionalNumber('msg.delay (ms)', msg.delay, 0, 3600e3);
   return delay === undefined ? undefined : mixer.currentFrame + Math.round((delay / 1000) * mixer.sampleRate);
 }
 

@@ -2,6 +2,7 @@
 // list, or the automatic rule; a mono sound sent to several outputs is
 // duplicated here, because the mixer maps each source channel to one output.
 import { InvalidArgumentError } from '../../src/index';
+import { allChannels } from '../../src/validate';
 
 export interface RoutedAudio {
   /** Interleaved samples, one column per entry of `outputs`. */
@@ -17,8 +18,8 @@ export interface RoutedAudio {
  */
 export function routeChannels(samples: Float32Array, channels: number, outputs: number[] | undefined, mixerOutputs: number, setting: string): RoutedAudio {
   if (outputs === undefined) {
-    if (channels === 1 && mixerOutputs > 1) return { samples: duplicate(samples, mixerOutputs), outputs: range(mixerOutputs) };
-    if (channels <= mixerOutputs) return { samples, outputs: range(channels) };
+    if (channels === 1 && mixerOutputs > 1) return { samples: duplicate(samples, mixerOutputs), outputs: allChannels(mixerOutputs) };
+    if (channels <= mixerOutputs) return { samples, outputs: allChannels(channels) };
     throw new InvalidArgumentError(
       `The sound has ${channels} channels but the mixer has only ${mixerOutputs} outputs: list an output for each channel ` +
         `in the node's Outputs setting or msg.outputs (e.g. "${example(channels, mixerOutputs)}"; channels sent to the same output are mixed)`,
@@ -30,10 +31,6 @@ export function routeChannels(samples: Float32Array, channels: number, outputs: 
     `The sound has ${channels} channels but ${setting} lists ${outputs.length} output${outputs.length === 1 ? '' : 's'} ` +
       `(${outputs.join(',')}): give one output channel per sound channel, or leave Outputs empty for the automatic choice`,
   );
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 /** "1,2,1,2" for 4 channels on 2 outputs. */
