@@ -16,10 +16,10 @@ const assert = require('node:assert/strict');
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { portAudioPorts } = require('./helpers/jack-server');
+const { startNodeRed } = require('./helpers/node-red-process');
 
 const root = path.join(__dirname, '..');
 const pkg = require('../package.json');
@@ -58,17 +58,6 @@ const paletteNpmCli = path.join(
   'bin',
   'npm-cli.js',
 );
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One admin API request (no keep-alive, so no socket outlives the test). */
 function request(port, method, urlPath, { body, headers = {} } = {}) {
@@ -243,64 +232,37 @@ describe('The packed package', function () {
 
   describe('in Node-RED', () => {
     let red;
-    let redOut;
     let port;
-    let log = '';
     const outFile = () => path.join(work, 'flow-output.jsonl');
 
     before(async function () {
       this.timeout(60000);
-      port = await freePort();
-      const settingsFile = path.join(userDir, 'settings.js');
-      fs.writeFileSync(
-        settingsFile,
-        `module.exports = ${JSON.stringify({
-          uiHost: '127.0.0.1',
-          uiPort: port,
-          flowFile: 'flows.json',
-          credentialSecret: false,
+      // The admin API answers once the runtime has loaded every node module.
+      red = await startNodeRed({
+        userDir,
+        cwd: userDir,
+        env: { PATH: bin },
+        timeoutMs: 40000,
+        settings: {
           logging: { console: { level: 'info', metrics: false, audit: false } },
           diagnostics: { enabled: false, ui: false },
           telemetry: { enabled: false, updateNotification: false },
           editorTheme: { tours: false, projects: { enabled: false } },
           externalModules: { autoInstall: false, palette: { allowInstall: false } },
-        })};\n`,
-      );
-      red = spawn(process.execPath, [require.resolve('node-red/red.js'), '-u', userDir, '-s', settingsFile], {
-        cwd: userDir,
-        env: { ...process.env, PATH: bin },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      redOut = lineReader(red);
-      red.stderr.setEncoding('utf8');
-      red.stderr.on('data', (d) => (log += d));
-      const exited = new Promise((resolve) => red.once('exit', resolve));
-      // The admin API answers once the runtime has loaded every node module.
-      await waitFor(
-        'the Node-RED admin API',
-        async () => {
-          if (red.exitCode !== null) throw new Error(`Node-RED exited (${red.exitCode}):\n${redOut.lines.join('\n')}\n${log}`);
-          return (await request(port, 'GET', '/nodes').catch(() => ({}))).status === 200;
         },
-        40000,
-        200,
-      );
-      red.exited = exited;
+      });
+      port = Number(new URL(red.url).port);
     });
 
     after(async function () {
       this.timeout(20000);
-      if (!red || red.exitCode !== null) return;
+      if (!red) return;
       // Node-RED stops its flows on SIGINT: the config node closes the stream.
-      process.kill(red.pid, 'SIGINT');
-      const stopped = await Promise.race([red.exited.then(() => true), sleep(15000).then(() => false)]);
-      if (!stopped) {
-        try { process.kill(red.pid, 'SIGKILL'); } catch { /* gone */ }
-        throw new Error(`Node-RED did not stop within 15 s of SIGINT:\n${redOut.lines.slice(-20).join('\n')}`);
-      }
+      const stopped = await red.stop({ graceMs: 15000 });
+      assert.ok(stopped, `Node-RED did not stop within 15 s of SIGINT:\n${red.log().split('\n').slice(-20).join('\n')}`);
     });
 
-    const failure = (what) => `${what}\nNode-RED log:\n${redOut.lines.join('\n')}\n${log}`;
+    const failure = (what) => `${what}\nNode-RED log:\n${red.log()}`;
 
     it('loads every rtmixer node type, enabled and without error', async () => {
       const res = await request(port, 'GET', '/nodes');

@@ -23,9 +23,9 @@ function freePort() {
 /**
  * `modules`: package directories to make visible in userDir/node_modules (as
  * symlinks), `settings`: extra settings.js properties (JSON-serialisable),
- * `env`: extra environment variables for Node-RED.
+ * `env`: extra environment variables for Node-RED, `cwd`: its working directory.
  */
-async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, timeoutMs = 30000 } = {}) {
+async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, cwd, timeoutMs = 30000 } = {}) {
   userDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   for (const dir of modules) {
@@ -39,6 +39,7 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(all, null, 2)};\n`);
   const red = require.resolve('node-red/red.js');
   const child = spawn(process.execPath, [red, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', ...env },
   });
@@ -69,12 +70,19 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
     request(route, options = {}) {
       return fetch(url + route, { ...options, headers: { Accept: 'application/json', ...(options.headers || {}) } });
     },
-    stop() {
+    /**
+     * SIGINT (Node-RED stops its flows), SIGKILL after `graceMs`. Resolves
+     * true if it stopped by itself in time, false if it had to be killed.
+     */
+    stop({ graceMs = 10000 } = {}) {
       return new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('exit', (_code, signal) => {
+          clearTimeout(timer);
+          resolve(signal !== 'SIGKILL');
+        });
         child.kill('SIGINT');
-        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10000).unref();
       });
     },
   };
