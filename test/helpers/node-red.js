@@ -3,23 +3,33 @@
 'use strict';
 const helper = require('node-red-node-test-helper');
 const { events } = require('@node-red/util');
+const fs = require('node:fs');
 const path = require('node:path');
 const { wireLoopback } = require('./jack-server');
 
 helper.init(require.resolve('node-red'));
 
-/**
- * Every rtmixer node module, as Node-RED loads them (from package.json's
- * node-red section); one not built yet (nodes under development) is left out.
- */
+/** Every rtmixer node module, as Node-RED loads them (from package.json's node-red section). */
 const rtmixerNodes = Object.values(require('../../package.json')['node-red'].nodes)
-  .map((file) => path.join(__dirname, '..', '..', file))
-  .filter((file) => require('node:fs').existsSync(file))
-  .map((file) => require(file));
+  .map((file) => require(path.join(__dirname, '..', '..', file)));
 
-/** Core nodes the tests wire up; the test helper registers only its own 'helper' type. */
-const coreNodes = ['24-complete', '25-catch', '25-status']
-  .map((name) => require(`@node-red/nodes/core/common/${name}.js`));
+/**
+ * Every core node type -> the module that registers it. The test helper
+ * registers only its own 'helper' type: loadFlow() loads the core modules a
+ * flow uses.
+ */
+const coreModules = (() => {
+  const dir = path.dirname(require.resolve('@node-red/nodes/package.json'));
+  const map = new Map();
+  for (const group of fs.readdirSync(path.join(dir, 'core'))) {
+    for (const file of fs.readdirSync(path.join(dir, 'core', group))) {
+      if (!file.endsWith('.js')) continue;
+      const full = path.join(dir, 'core', group, file);
+      for (const m of fs.readFileSync(full, 'utf8').matchAll(/registerType\(\s*["']([^"']+)["']/g)) map.set(m[1], full);
+    }
+  }
+  return map;
+})();
 
 /** A config node on the JACK dummy server's "system" device. */
 function mixerConfig(extra = {}) {
@@ -29,12 +39,12 @@ function mixerConfig(extra = {}) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Loads `flow` (with the core catch, status and complete nodes; 'helper' is
- * built in), then wires our JACK outputs to our inputs so that what a
- * flow plays is what it records, one period later.
+ * Loads `flow` with the core node modules it uses, then wires our JACK outputs
+ * to our inputs so that what a flow plays is what it records, one period later.
  */
 async function loadFlow(flow, { loopback = true, credentials } = {}) {
-  await helper.load([...coreNodes, ...rtmixerNodes], flow, credentials);
+  const core = new Set(flow.filter((n) => coreModules.has(n.type)).map((n) => require(coreModules.get(n.type))));
+  await helper.load([...core, ...rtmixerNodes], flow, credentials);
   if (loopback && flow.some((n) => n.type === 'rtmixer-config')) {
     wireLoopback();
     await sleep(50);
@@ -83,4 +93,4 @@ function useNodeRed() {
   afterEach(() => helper.unload());
 }
 
-module.exports = { helper, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed };
+module.exports = { helper, coreModules, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed };

@@ -8,8 +8,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { WaveFile } = require('wavefile');
-const { helper, rtmixerNodes, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
-const { wireLoopback, PERIOD, SAMPLE_RATE } = require('../helpers/jack-server');
+const { helper, coreModules, loadFlow, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { PERIOD, SAMPLE_RATE } = require('../helpers/jack-server');
 const { column } = require('../helpers/loopback');
 const { readExamples, demoFlows } = require('../../scripts/demo/flows');
 const { writeMelody } = require('../../scripts/demo/melody');
@@ -18,20 +18,6 @@ const { buildExamples, editorDefaults } = require('../../scripts/demo/make-examp
 const root = path.join(__dirname, '..', '..');
 const examples = readExamples();
 const byTitle = (prefix) => examples.find((e) => e.title.startsWith(prefix));
-
-/** Every core node type -> the module that registers it. */
-const coreModules = (() => {
-  const dir = path.dirname(require.resolve('@node-red/nodes/package.json'));
-  const map = new Map();
-  for (const group of fs.readdirSync(path.join(dir, 'core'))) {
-    for (const file of fs.readdirSync(path.join(dir, 'core', group))) {
-      if (!file.endsWith('.js')) continue;
-      const full = path.join(dir, 'core', group, file);
-      for (const m of fs.readFileSync(full, 'utf8').matchAll(/registerType\(\s*["']([^"']+)["']/g)) map.set(m[1], full);
-    }
-  }
-  return map;
-})();
 
 const LAYOUT_KEYS = new Set(['id', 'type', 'z', 'x', 'y', 'wires', 'g', 'd']);
 
@@ -47,15 +33,6 @@ function testFlow(example, changes = {}) {
     return node;
   });
   return [{ id: z, type: 'tab', label: example.title }, ...nodes];
-}
-
-/** Loads a flow with the core node modules it uses, then wires the loopback. */
-async function load(flow) {
-  const modules = new Set();
-  for (const n of flow) if (coreModules.has(n.type) && !['catch', 'status', 'complete'].includes(n.type)) modules.add(require(coreModules.get(n.type)));
-  await helper.load([...rtmixerNodes, ...modules], flow);
-  wireLoopback();
-  await sleep(50);
 }
 
 /** Every debug node of an example turned into a helper node that tests can listen to. */
@@ -168,7 +145,7 @@ describe('example flows (examples/*.json)', function () {
     for (const example of examples) {
       it(`deploys "${example.title}" with no error or warning and opens the mixer`, async () => {
         const flow = testFlow(example);
-        await load(flow);
+        await loadFlow(flow);
         const configId = flow.find((n) => n.type === 'rtmixer-config').id;
         await waitForOpen(configId);
         await sleep(100);
@@ -179,7 +156,7 @@ describe('example flows (examples/*.json)', function () {
 
     it('01 plays the tone on inject and reports the finished sound', async () => {
       const example = byTitle('01');
-      await load(testFlow(example, debugToHelper(example)));
+      await loadFlow(testFlow(example, debugToHelper(example)));
       const mixer = mixerOf('rtmixer-example-mixer');
       const take = mixer.record(Math.round(0.8 * SAMPLE_RATE), { channels: [1, 2] });
       const finished = nextMessage(idOf(example, 'debug'));
@@ -202,7 +179,7 @@ describe('example flows (examples/*.json)', function () {
 
     it('02 clicks exactly every 24000 frames (120 BPM at 48 kHz) until stop', async () => {
       const example = byTitle('02');
-      await load(testFlow(example, debugToHelper(example)));
+      await loadFlow(testFlow(example, debugToHelper(example)));
       const mixer = mixerOf('rtmixer-example-mixer');
       const take = mixer.record(Math.round(1.4 * SAMPLE_RATE), { channels: [1] });
       helper.getNode(idOf(example, 'inject', 'start')).receive({});
@@ -240,7 +217,7 @@ describe('example flows (examples/*.json)', function () {
 
       it('streams the file named by RTMIXER_DEMO_WAV to the end', async () => {
         const example = byTitle('03');
-        await load(testFlow(example, debugToHelper(example)));
+        await loadFlow(testFlow(example, debugToHelper(example)));
         const finished = nextMessage(idOf(example, 'debug'), 8000);
         helper.getNode(idOf(example, 'inject', 'play file')).receive({});
         const msg = await finished;
@@ -260,7 +237,7 @@ describe('example flows (examples/*.json)', function () {
         const changes = debugToHelper(example);
         changes[idOf(example, 'rtmixer-record')] = { duration: '0.5' };
         changes[idOf(example, 'file')] = { filename: file };
-        await load(testFlow(example, changes));
+        await loadFlow(testFlow(example, changes));
         const saved = nextMessage(idOf(example, 'debug'));
         helper.getNode(idOf(example, 'inject', 'record')).receive({});
         const msg = await saved;
@@ -275,7 +252,7 @@ describe('example flows (examples/*.json)', function () {
 
     it('05 measures the loopback: the impulse arrives one JACK period later, as reported', async () => {
       const example = byTitle('05');
-      await load(testFlow(example, debugToHelper(example)));
+      await loadFlow(testFlow(example, debugToHelper(example)));
       const measured = nextMessage(idOf(example, 'debug'));
       helper.getNode(idOf(example, 'inject')).receive({});
       const msg = await measured;
@@ -292,7 +269,7 @@ describe('example flows (examples/*.json)', function () {
 
     it('06 reports the stats on request and every second', async () => {
       const example = byTitle('06');
-      await load(testFlow(example, debugToHelper(example)));
+      await loadFlow(testFlow(example, debugToHelper(example)));
       const debugId = idOf(example, 'debug');
       const snapshot = nextMessage(debugId);
       helper.getNode(idOf(example, 'inject', 'snapshot')).receive({});
@@ -311,7 +288,7 @@ describe('example flows (examples/*.json)', function () {
       assert.deepEqual(tabs.map((t) => t.label), examples.map((e) => e.title));
       assert.equal(flows.filter((n) => n.type === 'rtmixer-config').length, 1);
       for (const n of flows.filter((x) => x.type !== 'tab' && x.type !== 'rtmixer-config')) assert.ok(tabs.some((t) => t.id === n.z), `${n.id} is on no tab`);
-      await load(flows);
+      await loadFlow(flows);
       await waitForOpen('rtmixer-example-mixer');
       await sleep(100);
       assert.deepEqual(problems(), []);
