@@ -1,7 +1,7 @@
 // Shared by the benchmarks: a loopback mixer on the private JACK server, and small statistics.
 'use strict';
 const { Mixer } = require('..');
-const { wireLoopback } = require('../test/helpers/jack-server');
+const { wireLoopback } = require('../tools/jack-server');
 
 async function loopbackMixer(options = {}) {
   const mixer = new Mixer({ device: 'system', hostApi: 'JACK', ...options });

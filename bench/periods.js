@@ -2,7 +2,7 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { startJackServer } = require('../test/helpers/jack-server');
+const { startJackServer } = require('../tools/jack-server');
 
 module.exports = async function periods(seconds = 60) {
   const rows = [];

@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startJackServer } = require('../test/helpers/jack-server');
+const { startJackServer } = require('../tools/jack-server');
 
 const quick = process.env.BENCH_QUICK === '1';
 const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));

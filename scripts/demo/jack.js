@@ -2,10 +2,10 @@
 // card needed), stopped by the process id it was started with, and a watcher
 // that wires every PortAudio client's outputs to its inputs (out_i -> in_i)
 // so that the latency example hears what it plays. The server itself comes
-// from test/helpers/jack-server.js, as the tests' and benchmarks' do.
+// from tools/jack-server.js, as the tests' and benchmarks' do.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { startJackServer: startServer, serverRunning, SAMPLE_RATE } = require('../../test/helpers/jack-server');
+const { startJackServer: startServer, serverRunning, SAMPLE_RATE } = require('../../tools/jack-server');
 
 const SERVER = 'rtmixer-demo';
 const PERIOD = 256;

@@ -1,7 +1,7 @@
 // Opens a Mixer on the JACK dummy server with its outputs wired to its inputs.
 'use strict';
 const { Mixer } = require('../..');
-const { wireLoopback } = require('./jack-server');
+const { wireLoopback } = require('../../tools/jack-server');
 
 async function openLoopbackMixer(options = {}) {
   const mixer = new Mixer({ device: 'system', hostApi: 'JACK', ...options });

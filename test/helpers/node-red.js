@@ -5,7 +5,7 @@ const helper = require('node-red-node-test-helper');
 const { events } = require('@node-red/util');
 const fs = require('node:fs');
 const path = require('node:path');
-const { wireLoopback } = require('./jack-server');
+const { wireLoopback } = require('../../tools/jack-server');
 
 helper.init(require.resolve('node-red'));
 

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
-const { freeServerName, startJackServer } = require('../helpers/jack-server');
+const { freeServerName, startJackServer } = require('../../tools/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
 const fs = require('node:fs');
 const os = require('node:os');

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
 const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
 const { column, soon } = require('../helpers/loopback');
-const { PERIOD } = require('../helpers/jack-server');
+const { PERIOD } = require('../../tools/jack-server');
 const { nativeMemory } = require('../..');
 
 const tab = { id: 't1', type: 'tab' };

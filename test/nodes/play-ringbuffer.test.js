@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { WaveFile } = require('wavefile');
 const { helper, rtmixerNodes, mixerConfig, mixerOf, nextMessage, collect, sleep, useNodeRed } = require('../helpers/node-red');
-const { wireLoopback } = require('../helpers/jack-server');
+const { wireLoopback } = require('../../tools/jack-server');
 const { roundTripFrames } = require('../helpers/loopback');
 
 const fileInNode = require('@node-red/nodes/core/storage/10-file.js');

@@ -2,8 +2,8 @@
 // Fades, loops, gain ramps and xrun events, all applied inside the callback,
 // checked sample by sample through the JACK loopback.
 const assert = require('node:assert/strict');
-const { ActionFinishedError } = require('..');
-const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
+const { ActionFinishedError } = require('../..');
+const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
 
 const LEVEL = 0.5;
 

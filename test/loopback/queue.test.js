@@ -2,7 +2,7 @@
 // Gapless queues: the seam between items is decided in the callback, so a
 // blocked event loop at the seam changes nothing.
 const assert = require('node:assert/strict');
-const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
+const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
 
 function ramp(frames, from, step) {
   const s = new Float32Array(frames);

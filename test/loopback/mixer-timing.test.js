@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { openLoopbackMixer, roundTripFrames, column, soon } = require('./helpers/loopback');
-const { PERIOD } = require('./helpers/jack-server');
+const { openLoopbackMixer, roundTripFrames, column, soon } = require('../helpers/loopback');
+const { PERIOD } = require('../../tools/jack-server');
 
 describe('Mixer timing through a JACK loopback', function () {
   let mixer;

@@ -4,8 +4,8 @@
 // transferring the ArrayBuffer away (which detaches it). Run with --expose-gc
 // (see .mocharc.json) so the collection is real.
 const assert = require('node:assert/strict');
-const { nativeMemory } = require('..');
-const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
+const { nativeMemory } = require('../..');
+const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
 
 function signal(frames) {
   const s = new Float32Array(frames * 2);

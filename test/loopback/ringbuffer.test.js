@@ -1,8 +1,8 @@
 'use strict';
 // The RingBuffer primitive and the two ring-buffer actions, through the loopback.
 const assert = require('node:assert/strict');
-const { RingBuffer } = require('..');
-const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
+const { RingBuffer } = require('../..');
+const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
 
 describe('RingBuffer', function () {
   it('rounds its capacity up to a power of two and moves whole frames', () => {

@@ -1,6 +1,6 @@
 // Mocha root hooks: one private JACK dummy server for the whole run.
 'use strict';
-const { startJackServer } = require('./jack-server');
+const { startJackServer } = require('../../tools/jack-server');
 
 let server;
 exports.mochaHooks = {

@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { Mixer, InvalidArgumentError } = require('..');
-const { openLoopbackMixer, roundTripFrames, soon } = require('./helpers/loopback');
+const { Mixer, InvalidArgumentError } = require('../..');
+const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
 
 function throwsClearly(fn, code, pattern) {
   assert.throws(fn, (err) => {

@@ -8,13 +8,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-rtguard-'));
 const guardLibrary = path.join(workDir, 'rtguard.so');
 
 function runGuarded(hook) {
   const reportFile = path.join(workDir, `report-${hook || 'none'}.json`);
-  const child = spawnSync(process.execPath, [path.join(__dirname, 'helpers', 'rt-safety-child.js'), hook], {
+  const child = spawnSync(process.execPath, [path.join(__dirname, '..', 'helpers', 'rt-safety-child.js'), hook], {
     env: { ...process.env, LD_PRELOAD: guardLibrary, RTGUARD_REPORT: reportFile, RTMIXER_ENABLE_TEST_HOOKS: '1' },
     encoding: 'utf8',
     timeout: 60000,
@@ -27,7 +27,7 @@ function runGuarded(hook) {
 describe('Real-time safety of the audio callback', function () {
   this.timeout(60000);
   before(() => {
-    execFileSync('cc', ['-O2', '-shared', '-fPIC', '-o', guardLibrary, path.join(__dirname, 'native', 'rtguard.c'), '-ldl', '-lpthread']);
+    execFileSync('cc', ['-O2', '-shared', '-fPIC', '-o', guardLibrary, path.join(__dirname, '..', 'native', 'rtguard.c'), '-ldl', '-lpthread']);
   });
   after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
@@ -53,7 +53,7 @@ describe('Real-time safety of the audio callback', function () {
 
   it("the callback's code references no allocator, lock, I/O or N-API symbol", () => {
     const object = path.join(workDir, 'mixer_core.o');
-    execFileSync('cc', ['-std=c11', '-O2', '-c', path.join(root, 'native', 'mixer_core.c'), '-o', object]);
+    execFileSync('cc', ['-std=c11', '-O2', '-c', path.join(root, 'native', 'core', 'mixer_core.c'), '-o', object]);
     const undefinedSymbols = execFileSync('nm', ['-u', object], { encoding: 'utf8' })
       .split('\n').map((l) => l.trim().split(/\s+/).pop()).filter(Boolean);
     const allowed = new Set([
@@ -66,7 +66,7 @@ describe('Real-time safety of the audio callback', function () {
     // The helpers it calls are themselves free of calls out.
     for (const file of ['spsc_queue.c', 'ringbuffer.c']) {
       const o = path.join(workDir, file + '.o');
-      execFileSync('cc', ['-std=c11', '-O2', '-c', path.join(root, 'native', file), '-o', o]);
+      execFileSync('cc', ['-std=c11', '-O2', '-c', path.join(root, 'native', 'core', file), '-o', o]);
       const syms = execFileSync('nm', ['-u', o], { encoding: 'utf8' });
       // calloc/free belong to create/destroy, which run on the JS thread only.
       assert.doesNotMatch(syms, /napi|pthread|malloc\b|realloc|printf|write\b/, file);

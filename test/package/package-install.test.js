@@ -18,13 +18,13 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { portAudioPorts } = require('./helpers/jack-server');
-const { startNodeRed } = require('./helpers/node-red-process');
+const { portAudioPorts } = require('../../tools/jack-server');
+const { startNodeRed } = require('../helpers/node-red-process');
 
-const root = path.join(__dirname, '..');
-const pkg = require('../package.json');
+const root = path.join(__dirname, '..', '..');
+const pkg = require('../../package.json');
 const platformDir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
-const jackServerHelper = path.join(__dirname, 'helpers', 'jack-server.js');
+const jackServerHelper = path.join(__dirname, '..', '..', 'tools', 'jack-server.js');
 /** Every node type the package declares (the keys of package.json's node-red.nodes are the type names). */
 const nodeTypes = Object.keys(pkg['node-red'].nodes);
 // The palette manager's `npm install` arguments (@node-red/registry installer.js).

@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const { Readable, Writable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
-const { openLoopbackMixer } = require('./helpers/loopback');
+const { openLoopbackMixer } = require('../helpers/loopback');
 
 const RATE = 48000;
 
