@@ -5,6 +5,7 @@
 #include "napi_mixer.h"
 #include "napi_ringbuffer.h"
 #include "pa_session.h"
+#include "rtm_contract.h"
 
 namespace {
 
@@ -74,11 +75,40 @@ Napi::Value BenchSumVoices(const Napi::CallbackInfo &info) {
     return Napi::Number::New(info.Env(), bench_sum_voices_ns(arg(0), arg(1), arg(2), arg(3)));
 }
 
+// The numbers the core and TypeScript share (native/core/rtm_contract.h), by name.
+Napi::Value Contract(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    Napi::Object types = Napi::Object::New(env), outcomes = Napi::Object::New(env), flags = Napi::Object::New(env);
+    Napi::Array stats = Napi::Array::New(env);
+#define X(name, num, js) types.Set(#js, num);
+    RTM_ACTION_TYPES(X)
+#undef X
+#define X(name, num, js) outcomes.Set(#js, num);
+    RTM_OUTCOMES(X)
+#undef X
+#define X(name, num, js) flags.Set(#js, num);
+    RTM_STATUS_FLAGS(X)
+#undef X
+    uint32_t n = 0;
+#define X(type, field, js) stats.Set(n++, #js);
+    RTM_STATS_FIELDS(X)
+#undef X
+    o.Set("actionTypes", types);
+    o.Set("outcomes", outcomes);
+    o.Set("statusFlags", flags);
+    o.Set("statsFields", stats);
+    o.Set("maxChannels", RTM_MAX_CHANNELS);
+    o.Set("maxShapeFrames", (double)RTM_MAX_SHAPE_FRAMES);
+    return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
     exports.Set("listDevices", Napi::Function::New(env, ListDevices));
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
     exports.Set("benchSumVoicesNs", Napi::Function::New(env, BenchSumVoices));
+    exports.Set("contract", Napi::Function::New(env, Contract));
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));

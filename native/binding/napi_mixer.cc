@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "napi_ringbuffer.h"
+#include "prefault.h"
 #include "test_hooks.h"
 
 // Native memory held by actions in flight, over all mixers (JS thread only):
@@ -43,28 +44,12 @@ double NumberOr(Napi::Object o, const char *key, double fallback) {
     return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
 }
 
+// Every field of rtm_contract.h's RTM_STATS_FIELDS, under its JavaScript name.
 Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
     Napi::Object o = Napi::Object::New(env);
-    auto set = [&](const char *k, double v) { o.Set(k, Napi::Number::New(env, v)); };
-    set("blocks", (double)st.blocks);
-    set("frames", (double)st.frames);
-    set("minBlockFrames", st.blocks ? st.min_block_frames : 0);
-    set("maxBlockFrames", st.max_block_frames);
-    set("inputUnderflows", (double)st.input_underflows);
-    set("inputOverflows", (double)st.input_overflows);
-    set("outputUnderflows", (double)st.output_underflows);
-    set("outputOverflows", (double)st.output_overflows);
-    set("outputPriming", (double)st.output_priming);
-    set("callbackNsMin", st.blocks ? (double)st.callback_ns_min : 0);
-    set("callbackNsMax", (double)st.callback_ns_max);
-    set("callbackNsSum", (double)st.callback_ns_sum);
-    set("loadMax", st.load_max);
-    set("lateStarts", (double)st.late_starts);
-    set("droppedStarts", (double)st.dropped_starts);
-    set("actionUnderflowFrames", (double)st.action_underflow_frames);
-    set("actionOverflowFrames", (double)st.action_overflow_frames);
-    set("activeActions", st.active_actions);
-    set("maxActiveActions", st.max_active_actions);
+#define X(type, field, js) o.Set(#js, Napi::Number::New(env, (double)st.field));
+    RTM_STATS_FIELDS(X)
+#undef X
     return o;
 }
 
@@ -188,6 +173,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     } else if (a->type == RTM_RECORD_BUFFER) {
         a->total_frames = (uint64_t)NumberOr(d, "frames", 0);
         a->buffer = static_cast<float *>(calloc(a->total_frames * a->channels + 1, sizeof(float)));
+        rtm_prefault(a->buffer, (a->total_frames * a->channels + 1) * sizeof(float)); // no page fault in the callback
     }
     Napi::Value ring = d.Get("ring");
     if (NativeRingBuffer *rb = NativeRingBuffer::Unwrap(ring)) {
@@ -315,7 +301,8 @@ Napi::Value NativeMixer::Xruns(const Napi::CallbackInfo &info) {
     if (count > since + RTM_XRUN_LOG) since = count - RTM_XRUN_LOG;
     uint32_t n = 0;
     for (uint64_t i = since; i < count; i++) {
-        const rtm_xrun &x = stream_->state.xrun_log[i % RTM_XRUN_LOG];
+        rtm_xrun x;
+        if (!rtm_xrun_read(&stream_->state, i, &x)) continue; // overwritten while we read: gone
         Napi::Object e = Napi::Object::New(env);
         e.Set("frame", Napi::Number::New(env, (double)x.frame));
         e.Set("flags", Napi::Number::New(env, x.flags));

@@ -6,29 +6,126 @@
 #include <string.h>
 #include <time.h>
 
-/* The frame after an action's last one (or now, if it never started). */
-static int64_t end_frame(const rtm_action *a, int64_t now) {
-    return a->started ? a->actual_start + (int64_t)a->frames_done : now;
+#include "fpu_guard.h"
+
+/* ---- The id index: O(1) lookup of a media action by id (callback-only). ---- */
+
+static size_t index_home(const rtm_state *s, uint64_t id) {
+    /* Fibonacci hashing: consecutive ids spread over the table. */
+    return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17) & s->index_mask;
 }
 
-/* Queue items waiting for `a` start on the frame right after it. */
-static void release_followers(rtm_state *s, const rtm_action *a, int64_t end) {
-    for (rtm_action *f = a->next_active; f; f = f->next_active)
-        if (f->after_id == a->id && f->start_frame == RTM_AFTER_PREDECESSOR) f->start_frame = end;
+static void index_insert(rtm_state *s, rtm_action *a) {
+    /* The table holds twice as many slots as actions can be in flight; if a
+     * caller broke that promise the action is simply not findable. */
+    if (!s->index || s->index_count >= s->index_mask) return;
+    size_t i = index_home(s, a->id);
+    while (s->index[i]) i = (i + 1) & s->index_mask;
+    s->index[i] = a;
+    s->index_count++;
+    a->v.indexed = 1;
+}
+
+static rtm_action *index_find(const rtm_state *s, uint64_t id) {
+    if (!s->index) return NULL;
+    for (size_t i = index_home(s, id); s->index[i]; i = (i + 1) & s->index_mask)
+        if (s->index[i]->id == id) return s->index[i];
+    return NULL;
+}
+
+/* Linear probing with backward-shift deletion: no tombstones, so probe runs
+ * never grow with churn. */
+static void index_remove(rtm_state *s, rtm_action *a) {
+    if (!a->v.indexed) return;
+    a->v.indexed = 0;
+    size_t i = index_home(s, a->id);
+    while (s->index[i] != a) i = (i + 1) & s->index_mask;
+    s->index[i] = NULL;
+    s->index_count--;
+    for (size_t j = (i + 1) & s->index_mask; s->index[j]; j = (j + 1) & s->index_mask) {
+        size_t home = index_home(s, s->index[j]->id);
+        /* move j back into the hole at i unless its home lies in (i, j] */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            s->index[i] = s->index[j];
+            s->index[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ---- Gapless queues: followers wait for their predecessor to end. ---- */
+
+static void follower_unlink(rtm_action *f) {
+    rtm_action *p = f->v.pred;
+    if (!p) return;
+    if (f->v.prev_follower) f->v.prev_follower->v.next_follower = f->v.next_follower;
+    else p->v.followers = f->v.next_follower;
+    if (f->v.next_follower) f->v.next_follower->v.prev_follower = f->v.prev_follower;
+    f->v.pred = f->v.next_follower = f->v.prev_follower = NULL;
+}
+
+static void follower_link(rtm_action *p, rtm_action *f) {
+    f->v.pred = p;
+    f->v.prev_follower = NULL;
+    f->v.next_follower = p->v.followers;
+    if (p->v.followers) p->v.followers->v.prev_follower = f;
+    p->v.followers = f;
+    f->start_frame = RTM_AFTER_PREDECESSOR;
+}
+
+static void log_finished(rtm_state *s, uint64_t id, uint64_t alias, int64_t end) {
     rtm_finished *slot = &s->finished_log[s->finished_next++ % RTM_FINISHED_LOG];
-    slot->id = a->id;
+    slot->id = id;
+    slot->alias = alias;
     slot->end_frame = end;
 }
 
-/* Where a new queue item starts: after a predecessor still in the list, at the
- * end of one that finished recently, or (unknown) as soon as possible. */
-static int64_t follow_start(const rtm_state *s, const rtm_action *a) {
-    for (const rtm_action *p = s->active; p; p = p->next_active)
-        if (p->id == a->after_id) return RTM_AFTER_PREDECESSOR;
-    for (unsigned i = 0; i < RTM_FINISHED_LOG; i++)
-        if (s->finished_log[i].id == a->after_id) return s->finished_log[i].end_frame;
-    return RTM_ASAP;
+/* A media action leaves: its followers start on the frame after its last one.
+ * One that never started passes its place on instead: its followers wait for
+ * its own predecessor, or take its start time. */
+static void hand_over_followers(rtm_state *s, rtm_action *a, int64_t now) {
+    rtm_action *pred = a->v.pred;
+    follower_unlink(a);
+    int64_t start = a->started ? a->actual_start + (int64_t)a->frames_done
+                    : a->start_frame == RTM_ASAP ? now : a->start_frame;
+    rtm_action *f = a->v.followers;
+    a->v.followers = NULL;
+    while (f) {
+        rtm_action *next = f->v.next_follower;
+        f->v.pred = f->v.next_follower = f->v.prev_follower = NULL;
+        if (pred && !a->started) follower_link(pred, f);
+        else f->start_frame = start;
+        f = next;
+    }
+    log_finished(s, a->id, pred && !a->started ? pred->id : 0, start);
 }
+
+/* Where a new queue item starts: after a predecessor still held, at the end of
+ * one that finished recently, or (unknown) as soon as possible. */
+static void attach_follower(rtm_state *s, rtm_action *f) {
+    uint64_t id = f->after_id;
+    /* each hop follows an item that never started; the log bounds the chain */
+    for (unsigned hop = 0; hop <= RTM_FINISHED_LOG; hop++) {
+        rtm_action *p = index_find(s, id);
+        if (p) {
+            follower_link(p, f);
+            return;
+        }
+        const rtm_finished *e = NULL;
+        for (unsigned i = 0; i < RTM_FINISHED_LOG; i++)
+            if (s->finished_log[i].id == id) e = &s->finished_log[i];
+        if (!e) break;
+        if (!e->alias) {
+            f->start_frame = e->end_frame;
+            return;
+        }
+        id = e->alias;
+    }
+    f->start_frame = RTM_ASAP;
+}
+
+/* ---- Results ---- */
 
 static void finish(rtm_state *s, rtm_action *a, rtm_outcome outcome) {
     a->outcome = outcome;
@@ -36,80 +133,136 @@ static void finish(rtm_state *s, rtm_action *a, rtm_outcome outcome) {
     spsc_queue_push(&s->results, a);
 }
 
-static uint64_t now_ns(void) {
-    /* CLOCK_MONOTONIC is served by the vDSO: no system call. */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void reset_stats(rtm_stats *st) {
-    uint32_t active = st->active_actions;
-    memset(st, 0, sizeof(*st));
-    st->min_block_frames = UINT32_MAX;
-    st->callback_ns_min = UINT64_MAX;
-    st->active_actions = active;
-    st->max_active_actions = active;
-}
-
-static rtm_action *find_active(rtm_state *s, uint64_t id) {
-    for (rtm_action *a = s->active; a; a = a->next_active)
-        if (a->id == id) return a;
-    return NULL;
-}
-
-/* Decides whether an action starts in this block. Returns the offset of its
- * first frame in the block, -1 to wait, -2 if it must be dropped as late. */
-static long start_offset(rtm_state *s, rtm_action *a, int64_t block_start, unsigned long frames) {
-    if (a->started) return 0;
-    if (a->start_frame == RTM_AFTER_PREDECESSOR) return -1;
-    int64_t start = a->start_frame == RTM_ASAP ? block_start : a->start_frame;
-    if (start >= block_start + (int64_t)frames) return -1;
-    long offset = 0;
-    if (start < block_start) {
-        a->late_frames = (uint64_t)(block_start - start);
-        if (!a->allow_belated) return -2;
-        s->stats.late_starts++;
-    } else {
-        offset = (long)(start - block_start);
-    }
-    a->started = 1;
-    a->actual_start = block_start + offset;
-    return offset;
-}
-
 static int is_instant(const rtm_action *a) {
     return a->type == RTM_CANCEL || a->type == RTM_FETCH_STATS || a->type == RTM_SET_GAIN;
 }
 
-/* CANCEL and FETCH_STATS take effect at an instant; run them before the
- * media actions so a cancel at frame k silences its target from frame k on. */
-static int run_instant(rtm_state *s, rtm_action *a, long offset, int64_t block_start) {
-    if (a->type == RTM_CANCEL) {
-        rtm_action *target = find_active(s, a->target_id);
-        if (!target || is_instant(target))
-            return RTM_TARGET_MISSING + 1;
-        int64_t at = block_start + offset;
-        if (at < target->cancel_at) {
-            target->cancel_at = at;
-            target->cancel_fade = target->type == RTM_PLAY_BUFFER ? a->fade_out : 0;
-        }
-        return RTM_FINISHED + 1;
-    }
-    if (a->type == RTM_SET_GAIN) {
-        rtm_action *target = find_active(s, a->target_id);
-        if (!target || target->type != RTM_PLAY_BUFFER || target->cancel_at != INT64_MAX)
-            return RTM_TARGET_MISSING + 1;
-        target->gain_change_at = block_start + offset;
-        target->gain_change_to = a->gain;
-        target->gain_change_ramp = a->ramp;
-        return RTM_FINISHED + 1;
-    }
-    /* RTM_FETCH_STATS */
-    *a->stats_out = s->stats;
-    reset_stats(&s->stats);
-    return RTM_FINISHED + 1;
+static int is_media(const rtm_action *a) {
+    return a->type == RTM_PLAY_BUFFER || a->type == RTM_RECORD_BUFFER || a->type == RTM_PLAY_RINGBUFFER ||
+           a->type == RTM_RECORD_RINGBUFFER;
 }
+
+/* A media action leaves the callback: index, queue followers, pending gain changes. */
+static void retire_media(rtm_state *s, rtm_action *a, rtm_outcome outcome, int64_t now) {
+    index_remove(s, a);
+    hand_over_followers(s, a, now);
+    for (rtm_action *g = a->v.gain_head; g;) {
+        rtm_action *next = g->v.next_gain;
+        finish(s, g, RTM_TARGET_MISSING); /* never applied: the sound ended first */
+        g = next;
+    }
+    a->v.gain_head = a->v.gain_tail = NULL;
+    finish(s, a, outcome);
+}
+
+/* ---- Taking actions from the queue ---- */
+
+/* The binding validates every field; the callback still refuses what would
+ * make it read or write out of bounds or divide by zero. */
+static int well_formed(const rtm_state *s, const rtm_action *a) {
+    if (!is_media(a)) return is_instant(a) && (a->type != RTM_FETCH_STATS || a->stats_out);
+    if (a->channels == 0 || a->channels > RTM_MAX_CHANNELS) return 0;
+    const int output = a->type == RTM_PLAY_BUFFER || a->type == RTM_PLAY_RINGBUFFER;
+    const unsigned stream_channels = output ? s->output_channels : s->input_channels;
+    for (unsigned c = 0; c < a->channels; c++)
+        if (a->channel_map[c] >= stream_channels) return 0;
+    if (a->type == RTM_PLAY_BUFFER || a->type == RTM_RECORD_BUFFER)
+        return a->buffer && a->total_frames > 0;
+    return a->ring && a->ring->channels == a->channels;
+}
+
+static void set_up_voice(rtm_action *a) {
+    memset(&a->v, 0, sizeof(a->v));
+    a->v.cancel_at = INT64_MAX;
+    a->v.gain_now = a->gain;
+    a->v.total_out = UINT64_MAX;
+    if (a->type != RTM_PLAY_BUFFER) return;
+    uint64_t loop_end = a->loop_end && a->loop_end <= a->total_frames ? a->loop_end : a->total_frames;
+    uint64_t loop_start = a->loop_start < loop_end ? a->loop_start : 0;
+    a->v.loop_end = loop_end;
+    a->v.loops_left = a->loops < 0 ? RTM_LOOP_FOREVER : a->loops;
+    if (a->loops >= 0) {
+        uint64_t extra;
+        /* a length that does not fit plays until cancelled rather than wrapping */
+        if (__builtin_mul_overflow((uint64_t)a->loops, loop_end - loop_start, &extra) ||
+            __builtin_add_overflow(extra, a->total_frames, &a->v.total_out))
+            a->v.total_out = UINT64_MAX;
+    }
+    if (a->v.total_out != UINT64_MAX)
+        a->v.fade_out = a->fade_out < a->v.total_out ? a->fade_out : a->v.total_out;
+}
+
+/* Appends new actions in submission order, so a CANCEL finds its target. */
+static void take_new_actions(rtm_state *s) {
+    rtm_action *a;
+    while ((a = spsc_queue_pop(&s->actions))) {
+        if (!well_formed(s, a)) {
+            finish(s, a, RTM_REJECTED);
+            continue;
+        }
+        set_up_voice(a);
+        if (is_media(a)) {
+            index_insert(s, a);
+            if (a->after_id) attach_follower(s, a);
+        }
+        if (s->active_tail) s->active_tail->v.next_active = a;
+        else s->active = a;
+        s->active_tail = a;
+        s->active_count++;
+    }
+}
+
+/* ---- Starting ---- */
+
+/* The first frame an action not yet started would play in this block: its
+ * offset in the block, -1 to wait, -2 if it must be dropped as late. */
+static long start_offset(rtm_action *a, int64_t block_start, unsigned long frames) {
+    if (a->started) return 0;
+    if (a->start_frame == RTM_AFTER_PREDECESSOR) return -1;
+    int64_t start = a->start_frame == RTM_ASAP ? block_start : a->start_frame;
+    if (start >= block_start + (int64_t)frames) return -1;
+    if (start < block_start) {
+        a->late_frames = (uint64_t)(block_start - start);
+        if (!a->allow_belated) return -2;
+        return 0;
+    }
+    return (long)(start - block_start);
+}
+
+static void mark_started(rtm_state *s, rtm_action *a, int64_t at) {
+    a->started = 1;
+    a->actual_start = at;
+    if (a->late_frames) s->stats.late_starts++;
+}
+
+/* ---- Instants: cancel, set gain ---- */
+
+static rtm_outcome run_cancel(rtm_state *s, rtm_action *c, int64_t at) {
+    rtm_action *t = index_find(s, c->target_id);
+    if (!t) return RTM_TARGET_MISSING;
+    if (at < t->v.cancel_at) {
+        t->v.cancel_at = at;
+        t->v.cancel_fade = t->type == RTM_PLAY_BUFFER ? c->fade_out : 0;
+        t->v.cancel_curve = c->curve;
+        t->v.cancel_fade_done = 0;
+    }
+    return RTM_FINISHED;
+}
+
+/* A SET_GAIN joins its target's chain and comes back when the target applies
+ * it (at its frame, or when a sound scheduled later starts). Returns 0 when it
+ * was attached, else the outcome. */
+static int run_set_gain(rtm_state *s, rtm_action *g) {
+    rtm_action *t = index_find(s, g->target_id);
+    if (!t || t->type != RTM_PLAY_BUFFER || t->v.cancel_at != INT64_MAX) return RTM_TARGET_MISSING + 1;
+    g->v.next_gain = NULL;
+    if (t->v.gain_tail) t->v.gain_tail->v.next_gain = g;
+    else t->v.gain_head = g;
+    t->v.gain_tail = g;
+    return 0;
+}
+
+/* ---- Media ---- */
 
 static void play_frames(const rtm_action *a, const float *src, float *out, unsigned out_ch,
                         unsigned long n, float gain) {
@@ -131,52 +284,79 @@ static void record_frames(const rtm_action *a, const float *in, unsigned in_ch, 
             dst[i * ch + c] = in ? in[i * in_ch + a->channel_map[c]] : 0.0f;
 }
 
-static float curve(rtm_curve c, float t) {
-    return c == RTM_CURVE_EQUAL_POWER ? sinf(t * (float)M_PI_2) : t;
+static float curve(rtm_curve c, double t) {
+    return c == RTM_CURVE_EQUAL_POWER ? sinf((float)t * (float)M_PI_2) : (float)t;
 }
 
-/* Starts a SET_GAIN that takes effect at this frame. */
-static void begin_gain_change(rtm_action *a) {
-    a->gain_change_at = INT64_MAX;
-    a->gain_target = a->gain_change_to;
-    if (a->gain_change_ramp == 0) {
-        a->gain_now = a->gain_target;
-        a->ramp_left = 0;
-    } else {
-        a->gain_step = (a->gain_target - a->gain_now) / (float)a->gain_change_ramp;
-        a->ramp_left = a->gain_change_ramp;
+/* Applies every SET_GAIN due at `now`, in submission order (the last wins).
+ * A change whose frame passed before the sound started (it was scheduled or
+ * waiting in a queue) is applied as if it had run since its frame. */
+static void apply_gain_changes(rtm_state *s, rtm_action *a, int64_t now) {
+    rtm_action *g;
+    while ((g = a->v.gain_head) && g->actual_start <= now) {
+        a->v.gain_head = g->v.next_gain;
+        if (!a->v.gain_head) a->v.gain_tail = NULL;
+        float from = a->v.gain_now;
+        if (a->v.ramp_len) /* interrupts a ramp where it is */
+            from = (float)(a->v.ramp_from +
+                           (a->v.ramp_to - a->v.ramp_from) * ((double)a->v.ramp_done / (double)a->v.ramp_len));
+        const uint64_t elapsed = (uint64_t)(now - g->actual_start);
+        if (g->ramp == 0 || elapsed >= g->ramp) {
+            a->v.gain_now = g->gain;
+            a->v.ramp_len = 0;
+        } else {
+            a->v.ramp_from = from;
+            a->v.ramp_to = g->gain;
+            a->v.ramp_len = g->ramp;
+            a->v.ramp_done = elapsed;
+            a->v.gain_now = from;
+        }
+        finish(s, g, RTM_FINISHED);
     }
+}
+
+/* The gain of this frame with a ramp under way, from an integer counter in
+ * double: exact over hours, no accumulated rounding. Advances the ramp. */
+static float ramp_gain(rtm_action *a) {
+    const double g = a->v.ramp_from + (a->v.ramp_to - a->v.ramp_from) * ((double)a->v.ramp_done / (double)a->v.ramp_len);
+    if (++a->v.ramp_done >= a->v.ramp_len) {
+        a->v.gain_now = a->v.ramp_to;
+        a->v.ramp_len = 0;
+    }
+    return (float)g;
 }
 
 /* The envelope of this frame: fade-in, the fade-out at the end, a cancel fade. */
 static float envelope(rtm_action *a, int64_t now) {
     float env = 1.0f;
-    if (a->frames_done < a->fade_in) env = curve(a->curve, (float)a->frames_done / (float)a->fade_in);
-    if (a->fade_out && a->total_out != UINT64_MAX) {
-        uint64_t remaining = a->total_out - a->frames_done;
-        if (remaining <= a->fade_out) env *= curve(a->curve, (float)(remaining - 1) / (float)a->fade_out);
+    if (a->frames_done < a->fade_in) env = curve(a->curve, (double)a->frames_done / (double)a->fade_in);
+    if (a->v.fade_out) {
+        uint64_t remaining = a->v.total_out - a->frames_done;
+        if (remaining <= a->v.fade_out)
+            env *= curve(a->curve, (double)(remaining - 1) / (double)a->v.fade_out);
     }
-    if (now >= a->cancel_at && a->cancel_fade) {
-        env *= curve(a->curve, (float)(a->cancel_fade - 1 - a->cancel_fade_done) / (float)a->cancel_fade);
-        a->cancel_fade_done++;
+    if (now >= a->v.cancel_at && a->v.cancel_fade) {
+        env *= curve(a->v.cancel_curve,
+                     (double)(a->v.cancel_fade - 1 - a->v.cancel_fade_done) / (double)a->v.cancel_fade);
+        a->v.cancel_fade_done++;
     }
     return env;
 }
 
-/* Frames from `position` that need no per-frame work: no fade, ramp, pending
- * gain change or cancel, and no loop seam or end inside. 0 if this frame needs it. */
-static uint64_t plain_run(const rtm_action *a, int64_t now, uint64_t loop_end, uint64_t limit) {
-    if (a->frames_done < a->fade_in || a->ramp_left || now >= a->cancel_at) return 0;
+/* Frames from `now` that need no per-frame work: no fade, ramp, pending gain
+ * change or cancel, and no loop seam or end inside. 0 if this frame needs it. */
+static uint64_t plain_run(const rtm_action *a, int64_t now, uint64_t limit) {
+    if (a->frames_done < a->fade_in || a->v.ramp_len || now >= a->v.cancel_at) return 0;
     uint64_t n = limit;
-    uint64_t until_seam = (a->loops != 0 ? loop_end : a->total_frames) - a->position;
+    uint64_t until_seam = (a->v.loops_left != 0 ? a->v.loop_end : a->total_frames) - a->v.position;
     if (until_seam < n) n = until_seam;
-    if (a->cancel_at != INT64_MAX && (uint64_t)(a->cancel_at - now) < n) n = (uint64_t)(a->cancel_at - now);
-    if (a->gain_change_at != INT64_MAX) {
-        if (a->gain_change_at <= now) return 0;
-        if ((uint64_t)(a->gain_change_at - now) < n) n = (uint64_t)(a->gain_change_at - now);
+    if (a->v.cancel_at != INT64_MAX && (uint64_t)(a->v.cancel_at - now) < n) n = (uint64_t)(a->v.cancel_at - now);
+    if (a->v.gain_head) {
+        if (a->v.gain_head->actual_start <= now) return 0;
+        if ((uint64_t)(a->v.gain_head->actual_start - now) < n) n = (uint64_t)(a->v.gain_head->actual_start - now);
     }
-    if (a->fade_out && a->total_out != UINT64_MAX) {
-        uint64_t fade_starts = a->total_out - a->fade_out;
+    if (a->v.fade_out) {
+        uint64_t fade_starts = a->v.total_out - a->v.fade_out;
         if (a->frames_done >= fade_starts) return 0;
         if (fade_starts - a->frames_done < n) n = fade_starts - a->frames_done;
     }
@@ -184,49 +364,48 @@ static uint64_t plain_run(const rtm_action *a, int64_t now, uint64_t loop_end, u
 }
 
 /* After `n` frames: the loop seam and the end of the sound. */
-static int advance_voice(rtm_action *a, uint64_t n, uint64_t loop_end) {
+static int advance_voice(rtm_action *a, uint64_t n) {
     a->frames_done += n;
-    a->position += n;
-    if (a->position == loop_end && a->loops != 0) {
-        a->position = a->loop_start;
-        if (a->loops > 0) a->loops--;
+    a->v.position += n;
+    if (a->v.position == a->v.loop_end && a->v.loops_left != 0) {
+        a->v.position = a->loop_start < a->v.loop_end ? a->loop_start : 0;
+        if (a->v.loops_left > 0) a->v.loops_left--;
     }
-    return a->position >= a->total_frames ? RTM_FINISHED + 1 : 0;
+    return a->v.position >= a->total_frames;
 }
 
-/* PLAY_BUFFER: constant-gain stretches go through the plain mixing loop; only
- * frames inside a fade, a ramp or at a seam take the frame-by-frame path,
- * so gain ramps, fades and loop seams stay exact. */
+/* PLAY_BUFFER over frames [offset, frames): constant-gain stretches go through
+ * the plain mixing loop; only frames inside a fade, a ramp or at a seam take
+ * the frame-by-frame path, so ramps, fades and loop seams stay exact. Returns
+ * outcome + 1 when the sound is complete. */
 static int play_voice(rtm_state *s, rtm_action *a, float *out, long offset, unsigned long frames,
                       int64_t block_start) {
     const unsigned ch = a->channels, oc = s->output_channels;
-    const uint64_t loop_end = a->loop_end ? a->loop_end : a->total_frames;
     unsigned long i = (unsigned long)offset;
     while (i < frames) {
         const int64_t now = block_start + (int64_t)i;
-        const uint64_t run = plain_run(a, now, loop_end, frames - i);
+        const uint64_t run = plain_run(a, now, frames - i);
         if (run > 0) {
-            if (out) play_frames(a, a->buffer + a->position * ch, out + i * oc, oc, (unsigned long)run, a->gain_now);
+            if (out) play_frames(a, a->buffer + a->v.position * ch, out + i * oc, oc, (unsigned long)run, a->v.gain_now);
             i += (unsigned long)run;
-            if (advance_voice(a, run, loop_end)) return RTM_FINISHED + 1;
+            if (advance_voice(a, run)) return RTM_FINISHED + 1;
             continue;
         }
-        if (now >= a->cancel_at && a->cancel_fade_done >= a->cancel_fade) return RTM_CANCELLED + 1;
-        if (now == a->gain_change_at) begin_gain_change(a);
-        const float g = a->gain_now * envelope(a, now);
-        if (a->ramp_left && --a->ramp_left == 0) a->gain_now = a->gain_target;
-        else if (a->ramp_left) a->gain_now += a->gain_step;
-        const float *src = a->buffer + a->position * ch;
+        if (now >= a->v.cancel_at && a->v.cancel_fade_done >= a->v.cancel_fade) return RTM_CANCELLED + 1;
+        apply_gain_changes(s, a, now);
+        const float gain = a->v.ramp_len ? ramp_gain(a) : a->v.gain_now;
+        const float g = gain * envelope(a, now);
+        const float *src = a->buffer + a->v.position * ch;
         if (out)
             for (unsigned c = 0; c < ch; c++) out[i * oc + a->channel_map[c]] += src[c] * g;
         i++;
-        if (advance_voice(a, 1, loop_end)) return RTM_FINISHED + 1;
+        if (advance_voice(a, 1)) return (now >= a->v.cancel_at ? RTM_CANCELLED : RTM_FINISHED) + 1;
     }
     return 0;
 }
 
-/* Runs one media action over frames [offset, end) of the block. Returns non-zero
- * (outcome + 1) when the action is complete. */
+/* Runs one media action over frames [offset, end) of the block. Returns
+ * outcome + 1 when the action is complete. */
 static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, long offset,
                      unsigned long end, int64_t block_start) {
     unsigned long n = end - (unsigned long)offset;
@@ -248,9 +427,9 @@ static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, l
         ringbuffer_regions r;
         ringbuffer_read_regions(a->ring, n, &r);
         if (out_at) {
-            play_frames(a, r.first, out_at, s->output_channels, r.first_frames, a->gain);
+            play_frames(a, r.first, out_at, s->output_channels, r.first_frames, a->v.gain_now);
             play_frames(a, r.second, out_at + r.first_frames * s->output_channels,
-                        s->output_channels, r.second_frames, a->gain);
+                        s->output_channels, r.second_frames, a->v.gain_now);
         }
         unsigned long got = r.first_frames + r.second_frames;
         ringbuffer_read_advance(a->ring, got);
@@ -283,11 +462,52 @@ static int run_media(rtm_state *s, rtm_action *a, const float *in, float *out, l
     }
 }
 
+/* One media action for this block. Returns outcome + 1 when it is complete. */
+static int run_media_block(rtm_state *s, rtm_action *a, const float *in, float *out,
+                           unsigned long frames, int64_t block_start) {
+    const int64_t block_end = block_start + (int64_t)frames;
+    const int64_t cancel_at = a->v.cancel_at;
+    long offset = start_offset(a, block_start, frames);
+    if (offset == -2) {
+        s->stats.dropped_starts++;
+        return RTM_DROPPED_LATE + 1;
+    }
+    if (!a->started) {
+        /* A cancel at or before its start: it never starts, plays no fade tail. */
+        if (cancel_at < block_end && (offset < 0 || cancel_at <= block_start + offset)) return RTM_CANCELLED + 1;
+        if (offset < 0) return 0;
+        mark_started(s, a, block_start + offset);
+    }
+    /* A cancel inside this block stops it dead, unless a play fades out from there. */
+    unsigned long end = frames;
+    const int cut = cancel_at < block_end && !a->v.cancel_fade;
+    if (cut) end = cancel_at > block_start + offset ? (unsigned long)(cancel_at - block_start) : (unsigned long)offset;
+    int done = end > (unsigned long)offset ? run_media(s, a, in, out, offset, end, block_start) : 0;
+    return done ? done : cut ? RTM_CANCELLED + 1 : 0;
+}
+
+/* ---- Stats and xruns ---- */
+
 static void log_xrun(rtm_state *s, int64_t block_start, unsigned long flags) {
     uint64_t n = atomic_load_explicit(&s->xrun_count, memory_order_relaxed);
-    s->xrun_log[n % RTM_XRUN_LOG].frame = (uint64_t)block_start;
-    s->xrun_log[n % RTM_XRUN_LOG].flags = (uint32_t)flags;
+    rtm_xrun_slot *e = &s->xrun_log[n % RTM_XRUN_LOG];
+    /* seqlock: 0 while the fields change, then the entry's index + 1. The
+     * fields are release stores, so a reader that sees a new field value also
+     * sees seq no longer holding the old index. */
+    atomic_store_explicit(&e->seq, 0, memory_order_relaxed);
+    atomic_store_explicit(&e->frame, (uint64_t)block_start, memory_order_release);
+    atomic_store_explicit(&e->flags, (uint32_t)flags, memory_order_release);
+    atomic_store_explicit(&e->seq, n + 1, memory_order_release);
     atomic_store_explicit(&s->xrun_count, n + 1, memory_order_release);
+}
+
+int rtm_xrun_read(const rtm_state *s, uint64_t i, rtm_xrun *out) {
+    const rtm_xrun_slot *e = &s->xrun_log[i % RTM_XRUN_LOG];
+    uint64_t before = atomic_load_explicit(&e->seq, memory_order_acquire);
+    out->frame = atomic_load_explicit(&e->frame, memory_order_acquire);
+    out->flags = atomic_load_explicit(&e->flags, memory_order_acquire);
+    uint64_t after = atomic_load_explicit(&e->seq, memory_order_relaxed);
+    return before == i + 1 && after == i + 1;
 }
 
 static void count_flags(rtm_stats *st, unsigned long flags) {
@@ -296,92 +516,159 @@ static void count_flags(rtm_stats *st, unsigned long flags) {
     if (flags & RTM_OUTPUT_UNDERFLOW) st->output_underflows++;
     if (flags & RTM_OUTPUT_OVERFLOW) st->output_overflows++;
     if (flags & RTM_PRIMING_OUTPUT) st->output_priming++;
+    /* JACK reports one xrun as an input overflow and an output underflow: one block, one xrun */
+    if (flags & RTM_XRUN_FLAGS) st->xrun_blocks++;
 }
 
+static void reset_stats(rtm_stats *st, int64_t next_block) {
+    uint32_t active = st->active_actions;
+    memset(st, 0, sizeof(*st));
+    st->min_block_frames = UINT32_MAX;
+    st->callback_ns_min = UINT64_MAX;
+    st->first_frame = st->end_frame = next_block;
+    st->active_actions = active;
+    st->max_active_actions = active;
+}
+
+void rtm_stats_snapshot(const rtm_stats *live, rtm_stats *out) {
+    *out = *live;
+    if (!out->blocks) {
+        out->min_block_frames = 0;
+        out->callback_ns_min = 0;
+    }
+}
+
+static uint64_t now_ns(void) {
+    /* CLOCK_MONOTONIC is served by the vDSO: no system call. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The mix clips at full scale and never wraps on an integer device: NaN
+ * becomes silence, ±Infinity full scale. Returns how many samples it clamped. */
+static uint64_t clamp_output(float *out, size_t n) {
+    uint64_t clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        const float v = out[i];
+        if (v >= -1.0f && v <= 1.0f) continue;
+        out[i] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : 0.0f;
+        clipped++;
+    }
+    return clipped;
+}
+
+/* Unlinks `a` (whose predecessor in the active list is `prev`). */
+static void active_remove(rtm_state *s, rtm_action *prev, rtm_action *a) {
+    if (prev) prev->v.next_active = a->v.next_active;
+    else s->active = a->v.next_active;
+    if (s->active_tail == a) s->active_tail = prev;
+    a->v.next_active = NULL;
+    s->active_count--;
+}
 
 void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames,
                  unsigned long status_flags) {
     const uint64_t t0 = now_ns();
+    rtm_fpu_state fpu = rtm_fpu_flush_denormals();
+    /* Publish the clock first: an action submitted while this block runs is
+     * taken by the next block, whose first frame currentFrame now reads. */
     const int64_t block_start = (int64_t)atomic_load_explicit(&s->frame, memory_order_relaxed);
+    const int64_t block_end = block_start + (int64_t)frames;
+    atomic_store_explicit(&s->frame, (uint64_t)block_end, memory_order_release);
     if (out) memset(out, 0, frames * s->output_channels * sizeof(float));
 
     rtm_block_hook hook = atomic_load_explicit(&s->test_hook, memory_order_acquire);
     if (hook) hook();
 
-    /* Append new actions in submission order, so a CANCEL finds its target. */
-    rtm_action **tail = &s->active;
-    while (*tail) tail = &(*tail)->next_active;
-    rtm_action *a;
-    while ((a = spsc_queue_pop(&s->actions))) {
-        a->next_active = NULL;
-        if (a->after_id) a->start_frame = follow_start(s, a);
-        a->cancel_at = INT64_MAX;
-        a->gain_change_at = INT64_MAX;
-        a->gain_now = a->gain_target = a->gain;
-        a->total_out = UINT64_MAX;
-        if (a->type == RTM_PLAY_BUFFER && a->loops != RTM_LOOP_FOREVER) {
-            uint64_t end = a->loop_end ? a->loop_end : a->total_frames;
-            a->total_out = a->total_frames + (uint64_t)a->loops * (end - a->loop_start);
-        }
-        *tail = a;
-        tail = &a->next_active;
-    }
+    take_new_actions(s);
     count_flags(&s->stats, status_flags);
     if (status_flags & 0x1fu) log_xrun(s, block_start, status_flags);
 
-    /* Two passes: instants first (cancel, stats), then media. */
-    for (int pass = 0; pass < 2; pass++) {
-        rtm_action **link = &s->active;
-        while ((a = *link)) {
-            if (is_instant(a) != (pass == 0)) {
-                link = &a->next_active;
-                continue;
-            }
-            long offset = start_offset(s, a, block_start, frames);
-            int done = 0;
-            if (offset == -2) {
-                s->stats.dropped_starts++;
-                done = RTM_DROPPED_LATE + 1;
-            } else if (offset >= 0 && pass == 0) {
-                done = run_instant(s, a, offset, block_start);
-            } else if (pass == 1) {
-                /* A CANCEL may stop it inside this block, or before it ever started;
-                 * a play with a cancel fade stops by itself when the fade ends. */
-                const int64_t stop = a->cancel_at - block_start;
-                const int cut = stop < (int64_t)frames && (!a->cancel_fade || !a->started);
-                if (offset >= 0) {
-                    unsigned long end = frames;
-                    if (cut) end = (unsigned long)(stop > offset ? stop : offset);
-                    if (end > (unsigned long)offset) done = run_media(s, a, in, out, offset, end, block_start);
+    /* Pass 1, instants: cancels and gain changes take effect at their frame,
+     * before the media run, so a cancel at frame k silences from frame k on.
+     * Stats fetches wait for the end of the block, which they then include. */
+    rtm_action *fetches = NULL, **fetches_tail = &fetches;
+    rtm_action *prev = NULL, *a = s->active;
+    while (a) {
+        rtm_action *next = a->v.next_active;
+        if (is_instant(a)) {
+            long offset = start_offset(a, block_start, frames);
+            int done = offset == -2 ? RTM_DROPPED_LATE + 1 : 0;
+            if (offset == -2) s->stats.dropped_starts++;
+            if (offset >= 0) {
+                mark_started(s, a, block_start + offset);
+                if (a->type == RTM_CANCEL) done = run_cancel(s, a, block_start + offset) + 1;
+                else if (a->type == RTM_SET_GAIN) done = run_set_gain(s, a);
+                if (a->type == RTM_SET_GAIN && !done) { /* now held by its target */
+                    active_remove(s, prev, a);
+                    a = next;
+                    continue;
                 }
-                if (!done && cut) done = RTM_CANCELLED + 1;
+                if (a->type == RTM_FETCH_STATS) {
+                    active_remove(s, prev, a);
+                    *fetches_tail = a;
+                    fetches_tail = &a->v.next_active;
+                    a = next;
+                    continue;
+                }
             }
             if (done) {
-                release_followers(s, a, end_frame(a, block_start + (offset > 0 ? offset : 0)));
-                *link = a->next_active;
+                active_remove(s, prev, a);
                 finish(s, a, (rtm_outcome)(done - 1));
-            } else {
-                link = &a->next_active;
+                a = next;
+                continue;
             }
         }
+        prev = a;
+        a = next;
     }
 
-    unsigned active = 0;
-    for (a = s->active; a; a = a->next_active) active++;
+    /* Pass 2, media, in submission order (a queue item follows its predecessor
+     * within the same block). */
+    prev = NULL;
+    a = s->active;
+    while (a) {
+        rtm_action *next = a->v.next_active;
+        if (is_media(a)) {
+            int done = run_media_block(s, a, in, out, frames, block_start);
+            if (done) {
+                active_remove(s, prev, a);
+                retire_media(s, a, (rtm_outcome)(done - 1), block_start);
+                /* a follower released now may sit after `prev` already: the walk goes on from `next` */
+                a = next;
+                continue;
+            }
+        }
+        prev = a;
+        a = next;
+    }
+
     rtm_stats *st = &s->stats;
-    st->active_actions = active;
-    if (active > st->max_active_actions) st->max_active_actions = active;
+    if (out) st->clipped_samples += clamp_output(out, frames * s->output_channels);
+    st->active_actions = s->active_count;
+    if (s->active_count > st->max_active_actions) st->max_active_actions = s->active_count;
+    if (st->blocks == 0) st->first_frame = block_start;
     st->blocks++;
     st->frames += frames;
+    st->end_frame = block_end;
     if (frames < st->min_block_frames) st->min_block_frames = (uint32_t)frames;
     if (frames > st->max_block_frames) st->max_block_frames = (uint32_t)frames;
-    atomic_store_explicit(&s->frame, (uint64_t)block_start + frames, memory_order_release);
-
     const uint64_t took = now_ns() - t0;
     if (took < st->callback_ns_min) st->callback_ns_min = took;
     if (took > st->callback_ns_max) st->callback_ns_max = took;
     st->callback_ns_sum += took;
-    double period_ns = frames * 1e9 / s->sample_rate;
-    double load = period_ns > 0 ? took / period_ns : 0;
+    const double period_ns = frames * 1e9 / s->sample_rate;
+    const double load = period_ns > 0 ? took / period_ns : 0;
     if (load > st->load_max) st->load_max = load;
+
+    /* A fetch reports whole blocks, this one included; the next period starts with the next block. */
+    for (a = fetches; a;) {
+        rtm_action *next = a->v.next_active;
+        rtm_stats_snapshot(st, a->stats_out);
+        reset_stats(st, block_end);
+        finish(s, a, RTM_FINISHED);
+        a = next;
+    }
+    rtm_fpu_restore(fpu);
 }

@@ -1,10 +1,11 @@
 /* Setting up and tearing down the mixer state: the non-real-time side of
  * mixer_core.c, kept apart so the callback's translation unit references
- * nothing that allocates (test/realtime-safety checks that). */
+ * nothing that allocates (test/loopback/realtime-safety checks that). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mixer_core.h"
+#include "prefault.h"
 
 int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channels,
                    double sample_rate, unsigned queue_capacity) {
@@ -12,11 +13,26 @@ int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channe
     s->input_channels = input_channels;
     s->output_channels = output_channels;
     s->sample_rate = sample_rate;
+    if (queue_capacity == 0 || queue_capacity > (1u << 24)) return 0;
     if (!spsc_queue_init(&s->actions, queue_capacity)) return 0;
     if (!spsc_queue_init(&s->results, queue_capacity)) {
         spsc_queue_destroy(&s->actions);
         return 0;
     }
+    /* The id index: a power of two at least twice the actions that can be in
+     * flight, so probe runs stay short. */
+    size_t slots = 2;
+    while (slots < 2 * (size_t)s->actions.capacity) slots <<= 1;
+    s->index = calloc(slots, sizeof(*s->index));
+    if (!s->index) {
+        rtm_state_destroy(s);
+        return 0;
+    }
+    s->index_mask = slots - 1;
+    /* The callback touches these from its first block: fault them in now. */
+    rtm_prefault(s->index, slots * sizeof(*s->index));
+    rtm_prefault(s->actions.slots, s->actions.capacity * sizeof(void *));
+    rtm_prefault(s->results.slots, s->results.capacity * sizeof(void *));
     atomic_init(&s->frame, 0);
     atomic_init(&s->test_hook, NULL);
     s->stats.min_block_frames = UINT32_MAX;
@@ -27,22 +43,34 @@ int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channe
 void rtm_state_destroy(rtm_state *s) {
     spsc_queue_destroy(&s->actions);
     spsc_queue_destroy(&s->results);
+    free(s->index);
+    s->index = NULL;
+}
+
+static void give_back(rtm_state *s, rtm_action *a, unsigned *n) {
+    a->outcome = RTM_CLOSED;
+    spsc_queue_push(&s->results, a);
+    (*n)++;
 }
 
 unsigned rtm_state_drain_closed(rtm_state *s) {
     unsigned n = 0;
     rtm_action *a;
-    while ((a = spsc_queue_pop(&s->actions))) {
-        a->next_active = s->active;
-        s->active = a;
-    }
+    while ((a = spsc_queue_pop(&s->actions))) give_back(s, a, &n);
     while ((a = s->active)) {
-        s->active = a->next_active;
-        a->outcome = RTM_CLOSED;
-        spsc_queue_push(&s->results, a);
-        n++;
+        s->active = a->v.next_active;
+        /* gain changes waiting for this sound are held by it, not by the list */
+        for (rtm_action *g = a->v.gain_head; g;) {
+            rtm_action *next = g->v.next_gain;
+            give_back(s, g, &n);
+            g = next;
+        }
+        give_back(s, a, &n);
     }
+    s->active_tail = NULL;
+    s->active_count = 0;
+    if (s->index) memset(s->index, 0, (s->index_mask + 1) * sizeof(*s->index));
+    s->index_count = 0;
     s->stats.active_actions = 0;
     return n;
 }
-

@@ -1,18 +1,26 @@
 #include "ringbuffer.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefault.h"
+
 ringbuffer *ringbuffer_create(size_t capacity_frames, unsigned channels) {
+    if (channels == 0 || capacity_frames == 0 || capacity_frames > (SIZE_MAX >> 2)) return NULL;
     size_t cap = 1;
     while (cap < capacity_frames) cap <<= 1;
+    size_t bytes;
+    if (__builtin_mul_overflow(cap, (size_t)channels * sizeof(float), &bytes)) return NULL;
     ringbuffer *rb = calloc(1, sizeof(*rb));
     if (!rb) return NULL;
-    rb->data = calloc(cap * channels, sizeof(float));
+    rb->data = calloc(1, bytes);
     if (!rb->data) {
         free(rb);
         return NULL;
     }
+    /* the callback reads or writes every page of it: fault them in here */
+    rtm_prefault(rb->data, bytes);
     rb->capacity = cap;
     rb->channels = channels;
     atomic_init(&rb->read_pos, 0);
