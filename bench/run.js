@@ -3,6 +3,7 @@
 // bench/results.json (BENCHMARKS.md and bench/chart.svg are made from it).
 // BENCH_QUICK=1 shortens the long runs (stalls 3 s, periods 5 s each).
 'use strict';
+process.env.RTMIXER_DEV_ADDON = process.env.RTMIXER_DEV_ADDON ?? '1'; // bench kernels (binding.gyp target rtmixer_dev)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -29,6 +30,15 @@ async function main() {
     console.log('3. Trigger latency: play() at random moments (ASAP) → first recorded sample, frames on the mixer clock');
     console.table({ frames: { count: t.trigger.count, min: t.trigger.minFrames, median: t.trigger.medianFrames, max: t.trigger.maxFrames, 'round trip': t.roundTripFrames } });
     console.log(`   1000 scheduled starts on a 96-frame grid: worst start error ${t.grid.worstErrorFrames} frames (loopback), ${t.grid.reportedErrors} reported off-frame\n`);
+
+    results.worstBlock = await require('./worst-block')();
+    const w = results.worstBlock;
+    console.log(`6. Worst block, ${w.items} queue items then cancel-all (64-frame period ${fmt(w.periodUs, 0)} µs, target < ${fmt(w.periodUs / 4, 0)} µs):`);
+    console.table({
+      'offline rtm_process (worst of runs)': { 'queue block µs': fmt(w.offline.queueBlockUs), 'cancel block µs': fmt(w.offline.cancelBlockUs), 'block with all waiting µs': fmt(w.offline.waitingBlockUs) },
+      'live callback on JACK (stats max)': { 'queue block µs': fmt(w.live.queueMaxUs), 'cancel block µs': fmt(w.live.cancelMaxUs), 'block with all waiting µs': '' },
+    });
+    console.log(`   under a quarter period: ${w.underQuarter}\n`);
 
     results.memory = await require('./memory')(quick ? 20000 : 100000);
     const m = results.memory;

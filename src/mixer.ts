@@ -242,9 +242,11 @@ export class Mixer extends EventEmitter {
   }
 
   /** @internal Test suites only: installs a misbehaving block hook (needs RTMIXER_ENABLE_TEST_HOOKS=1). */
-  _setTestHook(name: '' | 'malloc' | 'lock' | 'stall'): void {
+  _setTestHook(name: '' | 'malloc' | 'lock' | 'stall' | 'fault'): void {
     this.requireOpen('set a test hook');
-    this.engine!.setTestHook(name);
+    const engine = this.engine!;
+    if (!engine.setTestHook) throw new InvalidArgumentError('Test hooks exist only in the development addon: build it with npm run build:native and set RTMIXER_DEV_ADDON=1');
+    engine.setTestHook(name);
   }
 
   /** The stream channels a ring buffer's columns go to (output) or come from (input). */
@@ -306,6 +308,10 @@ export class Mixer extends EventEmitter {
       const action = this.pending.get(r.id);
       if (!action) continue;
       this.pending.delete(r.id);
+      if (r.outcome === Outcome.Rejected) {
+        action.reject(new InvalidArgumentError(`The mixer core refused this ${action.kind} action as malformed`));
+        continue;
+      }
       if (r.outcome === Outcome.DroppedLate) {
         action.rejectLate(r.lateFrames);
         continue;

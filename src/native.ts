@@ -1,6 +1,7 @@
 // Loads the compiled addon (build/ or prebuilds/, through node-gyp-build) and
 // describes its shape. Loading is lazy so that a missing addon or library is an
 // Error at first use, not a failed require() of the whole package.
+import fs from 'node:fs';
 import path from 'node:path';
 import { NativeError } from './errors';
 
@@ -39,8 +40,12 @@ export interface NativeStreamConfig {
   queueCapacity: number;
 }
 
-/** Action kinds, as numbered in native/mixer_core.h. */
-export const enum ActionType {
+// The enums and lists below mirror native/core/rtm_contract.h, where the C core
+// declares them once; test/unit/native-contract.test.js checks them against
+// what the addon's contract() exports.
+
+/** Action kinds (RTM_ACTION_TYPES). */
+export enum ActionType {
   PlayBuffer = 1,
   RecordBuffer = 2,
   PlayRingbuffer = 3,
@@ -50,13 +55,44 @@ export const enum ActionType {
   SetGain = 7,
 }
 
-/** Why an action came back, as numbered in native/mixer_core.h. */
-export const enum Outcome {
+/** Why an action came back (RTM_OUTCOMES). */
+export enum Outcome {
   Finished = 0,
   Cancelled = 1,
   DroppedLate = 2,
   TargetMissing = 3,
   Closed = 4,
+  /** The core refused a malformed action (the binding validates first, so this means a bug). */
+  Rejected = 5,
+}
+
+/** PortAudio's per-block status flags (RTM_STATUS_FLAGS). */
+export const STATUS_FLAGS = {
+  inputUnderflow: 0x1,
+  inputOverflow: 0x2,
+  outputUnderflow: 0x4,
+  outputOverflow: 0x8,
+  primingOutput: 0x10,
+} as const;
+export type StatusFlagName = keyof typeof STATUS_FLAGS;
+
+/** The callback's statistics, in the order of RTM_STATS_FIELDS; every one a number. */
+export const NATIVE_STATS_FIELDS = [
+  'blocks', 'frames', 'firstFrame', 'endFrame', 'minBlockFrames', 'maxBlockFrames',
+  'inputUnderflows', 'inputOverflows', 'outputUnderflows', 'outputOverflows', 'outputPriming', 'xrunBlocks',
+  'callbackNsMin', 'callbackNsMax', 'callbackNsSum', 'loadMax', 'lateStarts', 'droppedStarts',
+  'actionUnderflowFrames', 'actionOverflowFrames', 'activeActions', 'maxActiveActions', 'clippedSamples',
+] as const;
+export type NativeStats = Record<(typeof NATIVE_STATS_FIELDS)[number], number>;
+
+/** What the addon's contract() returns: the same facts, from the C header. */
+export interface NativeContract {
+  actionTypes: Record<string, number>;
+  outcomes: Record<string, number>;
+  statusFlags: Record<string, number>;
+  statsFields: string[];
+  maxChannels: number;
+  maxShapeFrames: number;
 }
 
 export interface NativeActionDescriptor {
@@ -89,28 +125,6 @@ export interface NativeXrunLog {
   events: { frame: number; flags: number }[];
 }
 
-export interface NativeStats {
-  blocks: number;
-  frames: number;
-  minBlockFrames: number;
-  maxBlockFrames: number;
-  inputUnderflows: number;
-  inputOverflows: number;
-  outputUnderflows: number;
-  outputOverflows: number;
-  outputPriming: number;
-  callbackNsMin: number;
-  callbackNsMax: number;
-  callbackNsSum: number;
-  loadMax: number;
-  lateStarts: number;
-  droppedStarts: number;
-  actionUnderflowFrames: number;
-  actionOverflowFrames: number;
-  activeActions: number;
-  maxActiveActions: number;
-}
-
 export interface NativeResult {
   id: number;
   outcome: Outcome;
@@ -129,7 +143,8 @@ export interface NativeMixer {
   collect(): NativeResult[];
   live(id: number): { underflowFrames: number; overflowFrames: number } | null;
   close(): NativeResult[];
-  setTestHook(name: string): void;
+  /** Development addon only (RTMIXER_DEV_ADDON=1). */
+  setTestHook?(name: string): void;
   info(): { sampleRate: number; inputLatency: number; outputLatency: number };
   xruns(since: number): NativeXrunLog;
   readonly frame: number;
@@ -151,7 +166,11 @@ export interface NativeAddon {
   listDevices(): NativeDeviceInfo[];
   portAudioVersion(): string;
   nativeMemory(): { actions: number; bytes: number };
-  benchSumVoicesNs(voices: number, frames: number, channels: number, blocks: number): number;
+  contract(): NativeContract;
+  /** Development addon only (RTMIXER_DEV_ADDON=1). */
+  benchSumVoicesNs?(voices: number, frames: number, channels: number, blocks: number): number;
+  /** Development addon only: rtm_process() timed offline, `items` queued sounds then cancel-all. */
+  benchWorstBlock?(items: number, frames: number): { queueBlockNs: number; cancelBlockNs: number; waitingBlockNs: number } | null;
   NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;
   NativeRingBuffer: new (frames: number, channels: number) => NativeRingBuffer;
 }
@@ -162,9 +181,19 @@ let addon: NativeAddon | undefined;
 export function native(): NativeAddon {
   if (addon) return addon;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = require('node-gyp-build') as (dir: string) => NativeAddon;
-    addon = load(path.join(__dirname, '..', '..')); // dist/src -> package root
+    const root = path.join(__dirname, '..', '..'); // dist/src -> package root
+    const dev = path.join(root, 'build', 'Release', 'dev', 'rtmixer_dev.node');
+    if (process.env.RTMIXER_DEV_ADDON === '1' && fs.existsSync(dev)) {
+      // The test suite and benchmarks: the same code plus test hooks and bench
+      // kernels, built by `npm run build:native` (binding.gyp target rtmixer_dev).
+      // An installed package has none and loads the shipped addon.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      addon = require(dev) as NativeAddon;
+    } else {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const load = require('node-gyp-build') as (dir: string) => NativeAddon;
+      addon = load(root);
+    }
   } catch (err) {
     throw new NativeError(
       `The rtmixer native addon is not built for ${process.platform}-${process.arch} ` +

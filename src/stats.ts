@@ -2,9 +2,12 @@
 import type { NativeStats } from './native';
 
 export interface Stats {
-  /** Callback blocks since the last fetch. */
+  /** Callback blocks since the last fetch (the block that ran the fetch included). */
   blocks: number;
   frames: number;
+  /** The frames these stats cover, [startFrame, endFrame) on the mixer clock: consecutive fetches tile it. */
+  startFrame: number;
+  endFrame: number;
   minBlockSize: number;
   maxBlockSize: number;
   /** PortAudio's status flags, counted per block. */
@@ -13,8 +16,10 @@ export interface Stats {
   outputUnderflows: number;
   outputOverflows: number;
   outputPriming: number;
-  /** Sum of the four xrun counts above. */
+  /** Blocks that carried any under/overflow flag (JACK flags one xrun both ways: counted once). */
   xruns: number;
+  /** Output samples the mix clamped to [-1, 1] (it clips, never wraps). */
+  clippedSamples: number;
   /** Callback duration in seconds. */
   callbackDuration: { min: number; mean: number; max: number };
   /** Callback duration as a fraction of the block period (1 = all the time there is). */
@@ -35,6 +40,8 @@ export function statsFromNative(s: NativeStats, sampleRate: number): Stats {
   return {
     blocks: s.blocks,
     frames: s.frames,
+    startFrame: s.firstFrame,
+    endFrame: s.endFrame,
     minBlockSize: s.minBlockFrames,
     maxBlockSize: s.maxBlockFrames,
     inputUnderflows: s.inputUnderflows,
@@ -42,7 +49,8 @@ export function statsFromNative(s: NativeStats, sampleRate: number): Stats {
     outputUnderflows: s.outputUnderflows,
     outputOverflows: s.outputOverflows,
     outputPriming: s.outputPriming,
-    xruns: s.inputUnderflows + s.inputOverflows + s.outputUnderflows + s.outputOverflows,
+    xruns: s.xrunBlocks,
+    clippedSamples: s.clippedSamples,
     callbackDuration: { min: s.callbackNsMin / 1e9, mean: meanNs / 1e9, max: s.callbackNsMax / 1e9 },
     cpuLoad: { mean: meanPeriodNs ? meanNs / meanPeriodNs : 0, max: s.loadMax },
     lateStarts: s.lateStarts,

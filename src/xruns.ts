@@ -1,5 +1,7 @@
 // PortAudio's per-block status flags, turned into 'xrun' events.
-export type XrunKind = 'inputUnderflow' | 'inputOverflow' | 'outputUnderflow' | 'outputOverflow' | 'primingOutput';
+import { STATUS_FLAGS, StatusFlagName } from './native';
+
+export type XrunKind = StatusFlagName;
 
 export interface XrunEvent {
   /** First frame of the block that carried the flags (mixer clock). */
@@ -9,13 +11,7 @@ export interface XrunEvent {
   kinds: XrunKind[];
 }
 
-const FLAGS: [number, XrunKind][] = [
-  [0x1, 'inputUnderflow'],
-  [0x2, 'inputOverflow'],
-  [0x4, 'outputUnderflow'],
-  [0x8, 'outputOverflow'],
-  [0x10, 'primingOutput'],
-];
+const FLAGS = Object.entries(STATUS_FLAGS).map(([kind, bit]) => [bit, kind as XrunKind] as const);
 
 export function xrunEventFrom(frame: number, flags: number, sampleRate: number): XrunEvent {
   return { frame, time: frame / sampleRate, kinds: FLAGS.filter(([bit]) => flags & bit).map(([, kind]) => kind) };

@@ -1,7 +1,9 @@
 // Module entry: device and host API listing, plus the Mixer and RingBuffer classes.
 #include <napi.h>
 
+#ifdef RTMIXER_DEV
 #include "bench_kernels.h"
+#endif
 #include "napi_mixer.h"
 #include "napi_ringbuffer.h"
 #include "pa_session.h"
@@ -69,11 +71,25 @@ Napi::Value PortAudioVersion(const Napi::CallbackInfo &info) {
     return Napi::String::New(info.Env(), pa->GetVersionText());
 }
 
+#ifdef RTMIXER_DEV
 // For `npm run bench` only: the plain C add loop the callback is compared with.
 Napi::Value BenchSumVoices(const Napi::CallbackInfo &info) {
     auto arg = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
     return Napi::Number::New(info.Env(), bench_sum_voices_ns(arg(0), arg(1), arg(2), arg(3)));
 }
+
+// For `npm run bench` only: rtm_process() timed offline, 1024 queue items then cancel-all.
+Napi::Value BenchWorstBlock(const Napi::CallbackInfo &info) {
+    double out[3] = {0, 0, 0};
+    if (!bench_worst_block(info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Number>().Uint32Value(), out))
+        return info.Env().Null();
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("queueBlockNs", out[0]);
+    o.Set("cancelBlockNs", out[1]);
+    o.Set("waitingBlockNs", out[2]);
+    return o;
+}
+#endif
 
 // The numbers the core and TypeScript share (native/core/rtm_contract.h), by name.
 Napi::Value Contract(const Napi::CallbackInfo &info) {
@@ -107,7 +123,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
     exports.Set("listDevices", Napi::Function::New(env, ListDevices));
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
+#ifdef RTMIXER_DEV
     exports.Set("benchSumVoicesNs", Napi::Function::New(env, BenchSumVoices));
+    exports.Set("benchWorstBlock", Napi::Function::New(env, BenchWorstBlock));
+#endif
     exports.Set("contract", Napi::Function::New(env, Contract));
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
     exports.Set("NativeMixer", NativeMixer::Define(env));

@@ -5,7 +5,9 @@
 
 #include "napi_ringbuffer.h"
 #include "prefault.h"
+#ifdef RTMIXER_DEV
 #include "test_hooks.h"
+#endif
 
 // Native memory held by actions in flight, over all mixers (JS thread only):
 // lets tests and benchmarks see a leak exactly instead of guessing from RSS.
@@ -61,7 +63,9 @@ Napi::Function NativeMixer::Define(Napi::Env env) {
                         InstanceMethod("collect", &NativeMixer::Collect),
                         InstanceMethod("live", &NativeMixer::Live),
                         InstanceMethod("close", &NativeMixer::Close),
+#ifdef RTMIXER_DEV
                         InstanceMethod("setTestHook", &NativeMixer::SetTestHook),
+#endif
                         InstanceMethod("info", &NativeMixer::Info),
                         InstanceMethod("xruns", &NativeMixer::Xruns),
                         InstanceAccessor("frame", &NativeMixer::Frame, nullptr)});
@@ -180,7 +184,10 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         a->ring = rb->ring();
         entry.ring = Napi::Persistent(ring.As<Napi::Object>());
     }
-    if (a->type == RTM_FETCH_STATS) a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
+    if (a->type == RTM_FETCH_STATS) {
+        a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
+        rtm_prefault(a->stats_out, sizeof(rtm_stats)); // calloc may hand out pages never touched
+    }
 
     g_live_actions += 1;
     g_live_bytes += (double)ActionBytes(a);
@@ -260,6 +267,8 @@ Napi::Value NativeMixer::Close(const Napi::CallbackInfo &info) {
     return results;
 }
 
+#ifdef RTMIXER_DEV
+// Development addon only (binding.gyp target rtmixer_dev).
 Napi::Value NativeMixer::SetTestHook(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const char *allowed = getenv("RTMIXER_ENABLE_TEST_HOOKS");
@@ -273,6 +282,7 @@ Napi::Value NativeMixer::SetTestHook(const Napi::CallbackInfo &info) {
     atomic_store(&stream_->state.test_hook, hook);
     return env.Undefined();
 }
+#endif
 
 Napi::Value NativeMixer::Frame(const Napi::CallbackInfo &info) {
     if (!stream_) return Napi::Number::New(info.Env(), 0);

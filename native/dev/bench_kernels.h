@@ -6,6 +6,9 @@ extern "C" {
 /* Mean nanoseconds per block to sum `voices` interleaved buffers of `frames`
  * frames × `channels` into one, with a gain, over `blocks` blocks. */
 double bench_sum_voices_ns(unsigned voices, unsigned frames, unsigned channels, unsigned blocks);
+/* rtm_process() timed offline with `items` queued sounds then a cancel for each;
+ * out: ns of the block taking the queue, of the block taking the cancels, mean block between. */
+int bench_worst_block(unsigned items, unsigned frames, double out[3]);
 #ifdef __cplusplus
 }
 #endif

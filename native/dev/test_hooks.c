@@ -1,10 +1,11 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "test_hooks.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static void hook_malloc(void) {
@@ -28,11 +29,30 @@ static void hook_stall(void) {
     while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 20000000L);
 }
 
+/* Writes to one page never touched before in each block: a page fault per
+ * block, which the real-time guard must see. The region is mapped (not
+ * touched) on the JavaScript thread when the hook is installed. */
+#define FAULT_PAGES 4096
+static unsigned char *fault_region;
+static atomic_uint fault_next;
+static void hook_fault(void) {
+    unsigned i = atomic_fetch_add(&fault_next, 1);
+    if (fault_region && i < FAULT_PAGES) fault_region[(size_t)i * 4096] = 1;
+}
+
 int test_hook_lookup(const char *name, rtm_block_hook *out) {
     if (!strcmp(name, "")) *out = NULL;
     else if (!strcmp(name, "malloc")) *out = hook_malloc;
     else if (!strcmp(name, "lock")) *out = hook_lock;
     else if (!strcmp(name, "stall")) *out = hook_stall;
+    else if (!strcmp(name, "fault")) {
+        if (!fault_region) {
+            void *p = mmap(NULL, (size_t)FAULT_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return 0;
+            fault_region = p;
+        }
+        *out = hook_fault;
+    }
     else return 0;
     return 1;
 }

@@ -8,7 +8,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* "malloc", "lock", "stall" (busy-waits 20 ms in one block), or "" for none.
+/* "malloc", "lock", "stall" (busy-waits 20 ms in one block), "fault" (a page
+ * fault per block), or "" for none.
  * Returns 0 for an unknown name. */
 int test_hook_lookup(const char *name, rtm_block_hook *out);
 #ifdef __cplusplus

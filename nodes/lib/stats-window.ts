@@ -20,14 +20,14 @@ export interface StatsTotals {
 
 const SUMMED = [
   'blocks', 'frames', 'inputUnderflows', 'inputOverflows', 'outputUnderflows', 'outputOverflows', 'outputPriming',
-  'xruns', 'lateStarts', 'droppedStarts', 'underflowFrames', 'overflowFrames',
+  'xruns', 'clippedSamples', 'lateStarts', 'droppedStarts', 'underflowFrames', 'overflowFrames',
 ] as const;
 
 const TOTALLED = ['xruns', 'inputUnderflows', 'inputOverflows', 'outputUnderflows', 'outputOverflows', 'lateStarts', 'droppedStarts', 'blocks'] as const;
 
 export function emptyStats(): Stats {
   return {
-    blocks: 0, frames: 0, minBlockSize: 0, maxBlockSize: 0,
+    blocks: 0, frames: 0, startFrame: 0, endFrame: 0, minBlockSize: 0, maxBlockSize: 0, clippedSamples: 0,
     inputUnderflows: 0, inputOverflows: 0, outputUnderflows: 0, outputOverflows: 0, outputPriming: 0, xruns: 0,
     callbackDuration: { min: 0, mean: 0, max: 0 }, cpuLoad: { mean: 0, max: 0 },
     lateStarts: 0, droppedStarts: 0, underflowFrames: 0, overflowFrames: 0, activeActions: 0, maxActiveActions: 0,
@@ -43,6 +43,8 @@ export function mergeStats(a: Stats, b: Stats): Stats {
   const only = a.blocks > 0 ? a : b;
   out.minBlockSize = both ? Math.min(a.minBlockSize, b.minBlockSize) : only.minBlockSize;
   out.maxBlockSize = Math.max(a.maxBlockSize, b.maxBlockSize);
+  out.startFrame = a.blocks > 0 ? a.startFrame : b.startFrame;
+  out.endFrame = b.blocks > 0 ? b.endFrame : a.endFrame;
   const weighted = (x: number, y: number) => (out.blocks > 0 ? (x * a.blocks + y * b.blocks) / out.blocks : 0);
   out.callbackDuration = {
     min: both ? Math.min(a.callbackDuration.min, b.callbackDuration.min) : only.callbackDuration.min,

@@ -2,6 +2,10 @@
 'use strict';
 const { startJackServer } = require('../../tools/jack-server');
 
+// The test suite loads the development addon (the shipped code plus test hooks,
+// binding.gyp target rtmixer_dev); test/package tests the shipped one.
+process.env.RTMIXER_DEV_ADDON = process.env.RTMIXER_DEV_ADDON ?? '1';
+
 let server;
 exports.mochaHooks = {
   beforeAll() {

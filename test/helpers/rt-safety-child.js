@@ -24,7 +24,9 @@ async function main() {
     const ring = new RingBuffer(512, 2);
     ring.write(tone);
     const ringPlay = mixer.playRingbuffer(ring, { endWhenDrained: false });
-    const ringRec = mixer.recordRingbuffer(new RingBuffer(256, 2));
+    const ringRec = mixer.recordRingbuffer(new RingBuffer(16384, 2));
+    // a record long enough to span many pages (pre-faulted, so no fault in the callback)
+    pending.push(mixer.record(9600, { at, allowBelated: true }).done);
     const shaped = mixer.play(tone, { at, allowBelated: true, fadeIn: { frames: 32 }, fadeOut: { frames: 32 }, loop: 3, loopStart: 64, loopEnd: 128 });
     pending.push(mixer.setGain(shaped, 0.3, { ramp: { frames: 40 } }).done.catch(() => undefined));
     pending.push(...mixer.queue([tone, tone]).items.map((a) => a.done));

@@ -31,14 +31,21 @@ describe('Real-time safety of the audio callback', function () {
   });
   after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-  it('makes no allocation, lock or blocking call in hundreds of plays, records and cancels', () => {
+  it('makes no allocation, lock, blocking call or page fault in hundreds of plays, records, rings and cancels', () => {
     const counts = runGuarded('');
     assert.ok(counts.callbacks > 100, `the guard saw ${counts.callbacks} callbacks`);
     assert.ok(counts.actions >= 700, `${counts.actions} actions`);
+    // Page faults too: record buffers and rings are pre-faulted on the JavaScript
+    // thread (the first blocks, where PortAudio's own buffers are first written, apart).
     assert.deepEqual(
-      { allocations: counts.allocations, locks: counts.locks, blockingCalls: counts.blockingCalls },
-      { allocations: 0, locks: 0, blockingCalls: 0 },
+      { allocations: counts.allocations, locks: counts.locks, blockingCalls: counts.blockingCalls, pageFaults: counts.pageFaults },
+      { allocations: 0, locks: 0, blockingCalls: 0, pageFaults: 0 },
     );
+  });
+
+  it('the guard catches a page fault in the callback (control)', () => {
+    const counts = runGuarded('fault');
+    assert.ok(counts.pageFaults > 100, JSON.stringify(counts));
   });
 
   it('the guard catches an allocation in the callback (control)', () => {

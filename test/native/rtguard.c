@@ -2,8 +2,8 @@
  * callback trampoline calls rtguard_enter()/rtguard_leave() around the
  * callback body when these symbols exist; between them, every allocation,
  * lock, condition-variable, semaphore, sleep or write on that thread is
- * counted. The test asserts the counts stay 0, and proves the guard works by
- * installing a block hook that allocates or locks. */
+ * counted, and so is every page fault. The test asserts the counts stay 0, and
+ * proves the guard works by installing a block hook that allocates or locks. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
@@ -13,13 +13,36 @@
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static __thread int in_callback;
 static atomic_ulong entered, allocations, locks, blocking_calls;
 
-void rtguard_enter(void) { in_callback = 1; atomic_fetch_add(&entered, 1); }
-void rtguard_leave(void) { in_callback = 0; }
+/* Page faults taken inside the callback body: getrusage(RUSAGE_THREAD) is read
+ * at enter and leave (a system call, but the instrument's, outside the body).
+ * The first WARMUP callbacks are counted apart: PortAudio's own block buffers
+ * are first written by the callback there, once per stream. */
+#define WARMUP 16
+static __thread long faults_at_enter;
+static atomic_ulong page_faults, warmup_page_faults;
+
+static long thread_faults(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_minflt + ru.ru_majflt;
+}
+
+void rtguard_enter(void) {
+    faults_at_enter = thread_faults();
+    in_callback = 1;
+    atomic_fetch_add(&entered, 1);
+}
+void rtguard_leave(void) {
+    in_callback = 0;
+    long faults = thread_faults() - faults_at_enter;
+    if (faults > 0) atomic_fetch_add(atomic_load(&entered) <= WARMUP ? &warmup_page_faults : &page_faults, (unsigned long)faults);
+}
 
 /* At exit, the counts go as JSON to the file named by RTGUARD_REPORT. */
 __attribute__((destructor)) static void report(void) {
@@ -27,9 +50,10 @@ __attribute__((destructor)) static void report(void) {
     if (!path) return;
     FILE *f = fopen(path, "w");
     if (!f) return;
-    fprintf(f, "{\"callbacks\":%lu,\"allocations\":%lu,\"locks\":%lu,\"blockingCalls\":%lu}\n",
+    fprintf(f, "{\"callbacks\":%lu,\"allocations\":%lu,\"locks\":%lu,\"blockingCalls\":%lu,"
+               "\"pageFaults\":%lu,\"warmupPageFaults\":%lu}\n",
             atomic_load(&entered), atomic_load(&allocations), atomic_load(&locks),
-            atomic_load(&blocking_calls));
+            atomic_load(&blocking_calls), atomic_load(&page_faults), atomic_load(&warmup_page_faults));
     fclose(f);
 }
 
