@@ -4,6 +4,9 @@ import { InvalidArgumentError } from './errors';
 import { describeValue, requireInteger } from './validate';
 
 export type Duration = number | { frames: number };
+
+/** Longest fade or ramp, in frames (RTM_MAX_SHAPE_FRAMES in native/core/rtm_contract.h: the core counts them in 32 bits). */
+export const MAX_SHAPE_FRAMES = 2 ** 31 - 1;
 export type FadeCurve = 'linear' | 'equal-power';
 
 export interface ShapeOptions {
@@ -35,10 +38,14 @@ export function durationToFrames(name: string, value: Duration | undefined, samp
     if (!Number.isFinite(value) || value < 0) {
       throw new InvalidArgumentError(`${name} must be seconds >= 0 or { frames: n }, got ${describeValue(value)}`);
     }
-    return Math.round(value * sampleRate);
+    const frames = Math.round(value * sampleRate);
+    if (frames > MAX_SHAPE_FRAMES) {
+      throw new InvalidArgumentError(`${name} of ${value} s is ${frames} frames; the most is ${MAX_SHAPE_FRAMES} (${(MAX_SHAPE_FRAMES / sampleRate / 3600).toFixed(1)} h)`);
+    }
+    return frames;
   }
   if (typeof value === 'object' && value !== null && 'frames' in value) {
-    return requireInteger(`${name}.frames`, value.frames, 0, 2 ** 31);
+    return requireInteger(`${name}.frames`, value.frames, 0, MAX_SHAPE_FRAMES);
   }
   throw new InvalidArgumentError(`${name} must be seconds >= 0 or { frames: n }, got ${describeValue(value)}`);
 }

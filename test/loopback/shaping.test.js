@@ -115,6 +115,9 @@ describe('Fades, loops and gain changes inside the callback', function () {
     assert.throws(() => mixer.play(s, { channels: [1], loopStart: 50, loopEnd: 40 }), /loopEnd \(40\) must be after loopStart \(50\)/);
     assert.throws(() => mixer.play(s, { channels: [1], curve: 'cubic' }), /curve must be 'linear' or 'equal-power'/);
     assert.throws(() => mixer.play(s, { channels: [1], fadeIn: -1 }), /fadeIn must be seconds >= 0/);
+    // fades and ramps are counted in 32 bits by the core: a day-long one is refused, never wrapped
+    assert.throws(() => mixer.play(s, { channels: [1], fadeOut: 86400 }), /fadeOut of 86400 s is 4147200000 frames; the most is 2147483647/);
+    assert.throws(() => mixer.setGain(mixer.play(s, { channels: [1] }), 0.5, { ramp: { frames: 2 ** 31 } }), /ramp.frames/);
   });
 });
 
