@@ -546,13 +546,17 @@ static uint64_t now_ns(void) {
 }
 
 /* The mix clips at full scale and never wraps on an integer device: NaN
- * becomes silence, ±Infinity full scale. Returns how many samples it clamped. */
+ * becomes silence, ±Infinity full scale. The top is the largest float below
+ * 1.0, not 1.0: PortAudio's float -> int32 converter scales in float, where
+ * 1.0 * 0x7FFFFFFF rounds to 2^31 and lrintf() overflows to INT32_MIN (a
+ * full-scale positive sample would come out as the most negative one).
+ * Returns how many samples it clamped. */
 static uint64_t clamp_output(float *out, size_t n) {
     uint64_t clipped = 0;
     for (size_t i = 0; i < n; i++) {
         const float v = out[i];
-        if (v >= -1.0f && v <= 1.0f) continue;
-        out[i] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : 0.0f;
+        if (v >= -1.0f && v <= RTM_FULL_SCALE) continue;
+        out[i] = v > RTM_FULL_SCALE ? RTM_FULL_SCALE : v < -1.0f ? -1.0f : 0.0f;
         clipped++;
     }
     return clipped;

@@ -63,5 +63,7 @@
 /* Limits the core relies on (the binding and TypeScript refuse anything larger). */
 #define RTM_MAX_CHANNELS 64
 #define RTM_MAX_SHAPE_FRAMES 0x7fffffffu /* fades, ramps: 2^31 - 1 frames (12.4 h at 48 kHz) */
+/* The mix is clamped to [-1, RTM_FULL_SCALE]: 1 - 2^-24, the largest float below 1 (see clamp_output). */
+#define RTM_FULL_SCALE 0x1.fffffep-1f
 
 #endif

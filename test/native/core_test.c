@@ -710,9 +710,12 @@ static void mix_clips_and_never_outputs_nan(void) {
     submit(&h, nan);
     submit(&h, inf);
     h_run(&h, 3);
-    CHECK(out_at(&h, 0, 0) == 1.0f && out_at(&h, 63, 1) == 1.0f, "1.6 clips to 1.0");
+    CHECK(out_at(&h, 0, 0) == RTM_FULL_SCALE && out_at(&h, 63, 1) == RTM_FULL_SCALE, "1.6 clips to full scale");
     CHECK(out_at(&h, 64, 0) == -1.0f, "-1.8 clips to -1.0");
-    CHECK(out_at(&h, 128, 0) == 0.0f && out_at(&h, 128, 1) == 1.0f, "NaN is silence, Infinity full scale");
+    CHECK(out_at(&h, 128, 0) == 0.0f && out_at(&h, 128, 1) == RTM_FULL_SCALE, "NaN is silence, Infinity full scale");
+    /* full scale survives PortAudio's float -> int32 conversion (it scales in float; 1.0 would wrap) */
+    const float scaled = RTM_FULL_SCALE * (float)0x7FFFFFFF;
+    CHECK(lrintf(scaled - 0.5f) == 2147483520L && (int)(RTM_FULL_SCALE * 32767.0f) == 32766, "int32 and int16 stay positive");
     CHECK(h.s.stats.clipped_samples == 128 + 128 + 16, "clipped counted: %llu", (unsigned long long)h.s.stats.clipped_samples);
     h_free(&h);
 }
