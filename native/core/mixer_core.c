@@ -172,6 +172,10 @@ static int well_formed(const rtm_state *s, const rtm_action *a) {
 }
 
 static void set_up_voice(rtm_action *a) {
+    if (is_instant(a)) { /* an instant uses only its list links: touch no more of it */
+        a->v.next_active = a->v.next_gain = NULL;
+        return;
+    }
     memset(&a->v, 0, sizeof(a->v));
     a->v.cancel_at = INT64_MAX;
     a->v.gain_now = a->gain;
@@ -205,9 +209,10 @@ static void take_new_actions(rtm_state *s) {
             index_insert(s, a);
             if (a->after_id) attach_follower(s, a);
         }
-        if (s->active_tail) s->active_tail->v.next_active = a;
-        else s->active = a;
-        s->active_tail = a;
+        rtm_list *list = is_instant(a) ? &s->instants : &s->voices;
+        if (list->tail) list->tail->v.next_active = a;
+        else list->head = a;
+        list->tail = a;
         s->active_count++;
     }
 }
@@ -562,11 +567,11 @@ static uint64_t clamp_output(float *out, size_t n) {
     return clipped;
 }
 
-/* Unlinks `a` (whose predecessor in the active list is `prev`). */
-static void active_remove(rtm_state *s, rtm_action *prev, rtm_action *a) {
+/* Unlinks `a` (whose predecessor in `list` is `prev`). */
+static void active_remove(rtm_state *s, rtm_list *list, rtm_action *prev, rtm_action *a) {
     if (prev) prev->v.next_active = a->v.next_active;
-    else s->active = a->v.next_active;
-    if (s->active_tail == a) s->active_tail = prev;
+    else list->head = a->v.next_active;
+    if (list->tail == a) list->tail = prev;
     a->v.next_active = NULL;
     s->active_count--;
 }
@@ -593,58 +598,45 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
      * before the media run, so a cancel at frame k silences from frame k on.
      * Stats fetches wait for the end of the block, which they then include. */
     rtm_action *fetches = NULL, **fetches_tail = &fetches;
-    rtm_action *prev = NULL, *a = s->active;
+    rtm_action *prev = NULL, *a = s->instants.head;
     while (a) {
         rtm_action *next = a->v.next_active;
-        if (is_instant(a)) {
-            long offset = start_offset(a, block_start, frames);
-            int done = offset == -2 ? RTM_DROPPED_LATE + 1 : 0;
-            if (offset == -2) s->stats.dropped_starts++;
-            if (offset >= 0) {
-                mark_started(s, a, block_start + offset);
-                if (a->type == RTM_CANCEL) done = run_cancel(s, a, block_start + offset) + 1;
-                else if (a->type == RTM_SET_GAIN) done = run_set_gain(s, a);
-                if (a->type == RTM_SET_GAIN && !done) { /* now held by its target */
-                    active_remove(s, prev, a);
-                    a = next;
-                    continue;
-                }
-                if (a->type == RTM_FETCH_STATS) {
-                    active_remove(s, prev, a);
-                    *fetches_tail = a;
-                    fetches_tail = &a->v.next_active;
-                    a = next;
-                    continue;
-                }
-            }
-            if (done) {
-                active_remove(s, prev, a);
-                finish(s, a, (rtm_outcome)(done - 1));
-                a = next;
-                continue;
+        long offset = start_offset(a, block_start, frames);
+        int done = 0, keep = offset == -1;
+        if (offset == -2) {
+            s->stats.dropped_starts++;
+            done = RTM_DROPPED_LATE + 1;
+        } else if (offset >= 0) {
+            mark_started(s, a, block_start + offset);
+            if (a->type == RTM_CANCEL) done = run_cancel(s, a, block_start + offset) + 1;
+            else if (a->type == RTM_SET_GAIN) done = run_set_gain(s, a); /* 0: now held by its target */
+        }
+        if (keep) {
+            prev = a;
+        } else {
+            active_remove(s, &s->instants, prev, a);
+            if (done) finish(s, a, (rtm_outcome)(done - 1));
+            else if (a->type == RTM_FETCH_STATS) {
+                *fetches_tail = a;
+                fetches_tail = &a->v.next_active;
             }
         }
-        prev = a;
         a = next;
     }
 
     /* Pass 2, media, in submission order (a queue item follows its predecessor
      * within the same block). */
     prev = NULL;
-    a = s->active;
+    a = s->voices.head;
     while (a) {
         rtm_action *next = a->v.next_active;
-        if (is_media(a)) {
-            int done = run_media_block(s, a, in, out, frames, block_start);
-            if (done) {
-                active_remove(s, prev, a);
-                retire_media(s, a, (rtm_outcome)(done - 1), block_start);
-                /* a follower released now may sit after `prev` already: the walk goes on from `next` */
-                a = next;
-                continue;
-            }
+        int done = run_media_block(s, a, in, out, frames, block_start);
+        if (done) {
+            active_remove(s, &s->voices, prev, a);
+            retire_media(s, a, (rtm_outcome)(done - 1), block_start);
+        } else {
+            prev = a;
         }
-        prev = a;
         a = next;
     }
 

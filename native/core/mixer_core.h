@@ -55,7 +55,7 @@ typedef struct rtm_action rtm_action;
 /* The callback's own state of an action: zeroed and set up when the callback
  * takes the action from the queue; JavaScript never reads it. */
 typedef struct rtm_voice {
-    rtm_action *next_active;  /* the active list (submission order) */
+    rtm_action *next_active;  /* its active list (submission order) */
     int64_t cancel_at;        /* frame where a CANCEL stops it; INT64_MAX = none */
     uint32_t cancel_fade;     /* fade-out frames from cancel_at */
     uint32_t cancel_fade_done;
@@ -141,14 +141,21 @@ typedef struct rtm_finished {
     int64_t end_frame;
 } rtm_finished;
 
+typedef struct rtm_list {
+    rtm_action *head, *tail;
+} rtm_list;
+
 typedef struct rtm_state {
     unsigned input_channels;
     unsigned output_channels;
     double sample_rate;
     spsc_queue actions; /* JS -> callback */
     spsc_queue results; /* callback -> JS */
-    rtm_action *active;      /* actions taken from the queue, waiting or running */
-    rtm_action *active_tail; /* its last element: appending is O(1) */
+    /* Actions taken from the queue, waiting or running, in submission order:
+     * instants (cancel, set gain, stats) and media apart, so each pass of a
+     * block walks only its own kind. Tail pointers: appending is O(1). */
+    rtm_list instants;
+    rtm_list voices;
     uint32_t active_count;
     /* id -> media action, open addressing, sized at init to twice the queue
      * capacity: O(1) lookup of cancel, setGain and `after` targets. Callback-only. */

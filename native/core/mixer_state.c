@@ -57,17 +57,24 @@ unsigned rtm_state_drain_closed(rtm_state *s) {
     unsigned n = 0;
     rtm_action *a;
     while ((a = spsc_queue_pop(&s->actions))) give_back(s, a, &n);
-    while ((a = s->active)) {
-        s->active = a->v.next_active;
+    for (a = s->instants.head; a;) {
+        rtm_action *next = a->v.next_active;
+        give_back(s, a, &n);
+        a = next;
+    }
+    s->instants.head = s->instants.tail = NULL;
+    while ((a = s->voices.head)) {
+        s->voices.head = a->v.next_active;
         /* gain changes waiting for this sound are held by it, not by the list */
-        for (rtm_action *g = a->v.gain_head; g;) {
+        rtm_action *g = a->type == RTM_PLAY_BUFFER ? a->v.gain_head : NULL;
+        while (g) {
             rtm_action *next = g->v.next_gain;
             give_back(s, g, &n);
             g = next;
         }
         give_back(s, a, &n);
     }
-    s->active_tail = NULL;
+    s->voices.tail = NULL;
     s->active_count = 0;
     if (s->index) memset(s->index, 0, (s->index_mask + 1) * sizeof(*s->index));
     s->index_count = 0;
