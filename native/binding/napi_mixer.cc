@@ -27,7 +27,8 @@ constexpr unsigned kWatcherPollMicroseconds = 1000;
 
 size_t ActionBytes(const rtm_action *a) {
     size_t bytes = sizeof(rtm_action);
-    if (a->buffer) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
+    // a recording's buffer counts until the action is freed, also once handed to JavaScript
+    if (a->buffer || a->type == RTM_RECORD_BUFFER) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
     if (a->stats_out) bytes += sizeof(rtm_stats);
     return bytes;
 }
@@ -44,6 +45,23 @@ constexpr unsigned kWatcherIdleMilliseconds = 50;
 double NumberOr(Napi::Object o, const char *key, double fallback) {
     Napi::Value v = o.Get(key);
     return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+}
+
+// A finished recording handed to JavaScript without a second copy: the
+// native buffer becomes the Float32Array's memory, freed by its finalizer.
+// Where external buffers are not allowed (some embedders), it is copied.
+Napi::Float32Array RecordingToJs(Napi::Env env, rtm_action *a) {
+    const size_t count = a->frames_done * a->channels;
+    napi_value ab;
+    if (count > 0 &&
+        napi_create_external_arraybuffer(env, a->buffer, count * sizeof(float),
+                                         [](napi_env, void *data, void *) { free(data); }, nullptr, &ab) == napi_ok) {
+        a->buffer = nullptr; // JavaScript owns it now
+        return Napi::Float32Array::New(env, count, Napi::ArrayBuffer(env, ab), 0);
+    }
+    Napi::Float32Array s = Napi::Float32Array::New(env, count);
+    if (count) memcpy(s.Data(), a->buffer, count * sizeof(float));
+    return s;
 }
 
 // Every field of rtm_contract.h's RTM_STATS_FIELDS, under its JavaScript name.
@@ -219,12 +237,7 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         r.Set("frames", Napi::Number::New(env, (double)a->frames_done));
         r.Set("underflowFrames", Napi::Number::New(env, (double)atomic_load(&a->underflow_frames)));
         r.Set("overflowFrames", Napi::Number::New(env, (double)atomic_load(&a->overflow_frames)));
-        if (a->type == RTM_RECORD_BUFFER) {
-            size_t count = a->frames_done * a->channels;
-            Napi::Float32Array s = Napi::Float32Array::New(env, count);
-            memcpy(s.Data(), a->buffer, count * sizeof(float));
-            r.Set("samples", s);
-        }
+        if (a->type == RTM_RECORD_BUFFER) r.Set("samples", RecordingToJs(env, a));
         if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
         out.Set(n++, r);
         in_flight_.erase(a->id); // drops the ring buffer reference
