@@ -7,19 +7,23 @@
 // mostly measure other processes), and the live callback on JACK (its stats'
 // max duration, wall time, preemption included).
 'use strict';
-const { loopbackMixer, sleep } = require('./common');
+const { loopbackMixer, median, sleep } = require('./common');
 const { native } = require('../dist/src/native');
 
 const ITEMS = 1024;
 const PERIOD = 64;
 
 function offline(runs) {
-  const worst = { queueBlockNs: 0, cancelBlockNs: 0, waitingBlockNs: 0 };
-  for (let i = 0; i < runs; i++) {
-    const r = native().benchWorstBlock(ITEMS, PERIOD);
-    for (const k of Object.keys(worst)) worst[k] = Math.max(worst[k], r[k]);
-  }
-  return { queueBlockUs: worst.queueBlockNs / 1000, cancelBlockUs: worst.cancelBlockNs / 1000, waitingBlockUs: worst.waitingBlockNs / 1000 };
+  const all = Array.from({ length: runs }, () => native().benchWorstBlock(ITEMS, PERIOD));
+  const us = (k, pick) => pick(all.map((r) => r[k] / 1000));
+  const worst = (v) => Math.max(...v);
+  return {
+    queueBlockUs: us('queueBlockNs', worst),
+    cancelBlockUs: us('cancelBlockNs', worst),
+    waitingBlockUs: us('waitingBlockNs', worst),
+    medianQueueBlockUs: us('queueBlockNs', median),
+    medianCancelBlockUs: us('cancelBlockNs', median),
+  };
 }
 
 async function live() {
