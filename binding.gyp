@@ -13,6 +13,7 @@
       "native/binding/napi_ringbuffer.cc",
       "native/core/mixer_core.c",
       "native/core/mixer_state.c",
+      "native/core/id_index.c",
       "native/core/spsc_queue.c",
       "native/core/ringbuffer.c",
       "native/core/prefault.c",

@@ -7,52 +7,7 @@
 #include <time.h>
 
 #include "fpu_guard.h"
-
-/* ---- The id index: O(1) lookup of a media action by id (callback-only). ---- */
-
-static size_t index_home(const rtm_state *s, uint64_t id) {
-    /* Fibonacci hashing: consecutive ids spread over the table. */
-    return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17) & s->index_mask;
-}
-
-static void index_insert(rtm_state *s, rtm_action *a) {
-    /* The table holds twice as many slots as actions can be in flight; if a
-     * caller broke that promise the action is simply not findable. */
-    if (!s->index || s->index_count >= s->index_mask) return;
-    size_t i = index_home(s, a->id);
-    while (s->index[i]) i = (i + 1) & s->index_mask;
-    s->index[i] = a;
-    s->index_count++;
-    a->v.indexed = 1;
-}
-
-static rtm_action *index_find(const rtm_state *s, uint64_t id) {
-    if (!s->index) return NULL;
-    for (size_t i = index_home(s, id); s->index[i]; i = (i + 1) & s->index_mask)
-        if (s->index[i]->id == id) return s->index[i];
-    return NULL;
-}
-
-/* Linear probing with backward-shift deletion: no tombstones, so probe runs
- * never grow with churn. */
-static void index_remove(rtm_state *s, rtm_action *a) {
-    if (!a->v.indexed) return;
-    a->v.indexed = 0;
-    size_t i = index_home(s, a->id);
-    while (s->index[i] != a) i = (i + 1) & s->index_mask;
-    s->index[i] = NULL;
-    s->index_count--;
-    for (size_t j = (i + 1) & s->index_mask; s->index[j]; j = (j + 1) & s->index_mask) {
-        size_t home = index_home(s, s->index[j]->id);
-        /* move j back into the hole at i unless its home lies in (i, j] */
-        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (!stays) {
-            s->index[i] = s->index[j];
-            s->index[j] = NULL;
-            i = j;
-        }
-    }
-}
+#include "id_index.h"
 
 /* ---- Gapless queues: followers wait for their predecessor to end. ---- */
 
@@ -107,7 +62,7 @@ static void attach_follower(rtm_state *s, rtm_action *f) {
     uint64_t id = f->after_id;
     /* each hop follows an item that never started; the log bounds the chain */
     for (unsigned hop = 0; hop <= RTM_FINISHED_LOG; hop++) {
-        rtm_action *p = index_find(s, id);
+        rtm_action *p = rtm_index_find(s, id);
         if (p) {
             follower_link(p, f);
             return;
@@ -144,7 +99,7 @@ static int is_media(const rtm_action *a) {
 
 /* A media action leaves the callback: index, queue followers, pending gain changes. */
 static void retire_media(rtm_state *s, rtm_action *a, rtm_outcome outcome, int64_t now) {
-    index_remove(s, a);
+    rtm_index_remove(s, a);
     hand_over_followers(s, a, now);
     for (rtm_action *g = a->v.gain_head; g;) {
         rtm_action *next = g->v.next_gain;
@@ -206,7 +161,7 @@ static void take_new_actions(rtm_state *s) {
         }
         set_up_voice(a);
         if (is_media(a)) {
-            index_insert(s, a);
+            rtm_index_insert(s, a);
             if (a->after_id) attach_follower(s, a);
         }
         rtm_list *list = is_instant(a) ? &s->instants : &s->voices;
@@ -243,7 +198,7 @@ static void mark_started(rtm_state *s, rtm_action *a, int64_t at) {
 /* ---- Instants: cancel, set gain ---- */
 
 static rtm_outcome run_cancel(rtm_state *s, rtm_action *c, int64_t at) {
-    rtm_action *t = index_find(s, c->target_id);
+    rtm_action *t = rtm_index_find(s, c->target_id);
     if (!t) return RTM_TARGET_MISSING;
     if (at < t->v.cancel_at) {
         t->v.cancel_at = at;
@@ -258,7 +213,7 @@ static rtm_outcome run_cancel(rtm_state *s, rtm_action *c, int64_t at) {
  * it (at its frame, or when a sound scheduled later starts). Returns 0 when it
  * was attached, else the outcome. */
 static int run_set_gain(rtm_state *s, rtm_action *g) {
-    rtm_action *t = index_find(s, g->target_id);
+    rtm_action *t = rtm_index_find(s, g->target_id);
     if (!t || t->type != RTM_PLAY_BUFFER || t->v.cancel_at != INT64_MAX) return RTM_TARGET_MISSING + 1;
     g->v.next_gain = NULL;
     if (t->v.gain_tail) t->v.gain_tail->v.next_gain = g;
