@@ -20,7 +20,8 @@
       "native/host/mixer_stream.c",
       "native/host/result_watcher.c",
       "native/host/pa_loader.c",
-      "native/host/pa_session.c"
+      "native/host/pa_session.c",
+      "native/host/pa_copy.c"
     ],
     "include_dirs": [
       "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -1,19 +1,59 @@
 // Host API and device listing, and resolving a user's device choice (an index
 // or a case-insensitive name substring) to a PortAudio device.
-import { DeviceNotFoundError, InvalidArgumentError } from './errors';
-import { callNative, native, NativeDeviceInfo, NativeHostApiInfo } from './native';
+import { DeviceNotFoundError, InvalidArgumentError, NativeError, RtMixerError } from './errors';
+import { callNative, native, NativeDeviceInfo, NativeDeviceListing, NativeHostApiInfo } from './native';
 
 export type HostApiInfo = NativeHostApiInfo;
 export type DeviceInfo = NativeDeviceInfo;
 
-/** PortAudio's host APIs (ALSA, JACK, PulseAudio…). Rescans when no stream is open. */
-export function listHostApis(): HostApiInfo[] {
-  return callNative(() => native().listHostApis());
+export interface DeviceListing {
+  hostApis: HostApiInfo[];
+  devices: DeviceInfo[];
 }
 
-/** Every device of every host API. Rescans when no stream is open. */
+/** PortAudio's host APIs (ALSA, JACK, PulseAudio…) as of the last scan; rescanDevices() looks again. */
+export function listHostApis(): HostApiInfo[] {
+  return currentListing().hostApis;
+}
+
+/** Every device of every host API as of the last scan; rescanDevices() looks again. */
 export function listDevices(): DeviceInfo[] {
-  return callNative(() => native().listDevices());
+  return currentListing().devices;
+}
+
+/** @internal The cached listing with its age (the first call scans). */
+export function currentListing(): NativeDeviceListing {
+  return callNative(() => native().deviceListing());
+}
+
+/** A scan younger than this is not repeated: a route anyone may call cannot make PortAudio rescan in a loop. */
+const RESCAN_MIN_INTERVAL_MS = 1000;
+let scanning: Promise<DeviceListing> | undefined;
+
+/**
+ * Looks for devices again (a card plugged in, a JACK server started) on a
+ * worker thread, without blocking the event loop. PortAudio can rescan only
+ * while no stream is open: then this resolves with the current listing.
+ * Concurrent calls share one scan; a scan less than a second old is reused.
+ */
+export function rescanDevices(): Promise<DeviceListing> {
+  scanning ??= (async () => {
+    try {
+      if (currentListing().ageMs >= RESCAN_MIN_INTERVAL_MS) await callNative(() => native().rescanDevices());
+    } catch (err) {
+      throw err instanceof RtMixerError ? err : new NativeError((err as Error).message);
+    } finally {
+      scanning = undefined;
+    }
+    const { hostApis, devices } = currentListing();
+    return { hostApis, devices };
+  })();
+  return scanning;
+}
+
+/** @internal Rescans now, blocking; false when a stream holds PortAudio. */
+export function rescanDevicesSync(): boolean {
+  return callNative(() => native().rescanDevicesSync());
 }
 
 export type DeviceSelector = number | string;

@@ -7,7 +7,8 @@ export type RtMixerErrorCode =
   | 'ERR_RTMIXER_QUEUE_FULL'
   | 'ERR_RTMIXER_LATE_START'
   | 'ERR_RTMIXER_ACTION_FINISHED'
-  | 'ERR_RTMIXER_NATIVE';
+  | 'ERR_RTMIXER_NATIVE'
+  | 'ERR_RTMIXER_STREAM_LOST';
 
 export class RtMixerError extends Error {
   readonly code: RtMixerErrorCode;
@@ -39,8 +40,29 @@ export class StreamOpenError extends RtMixerError {
 }
 
 export class MixerClosedError extends RtMixerError {
-  constructor(what: string) {
-    super('ERR_RTMIXER_CLOSED', `Cannot ${what}: the mixer is closed. Create a new Mixer.`);
+  /** @param lost the loss that closed the mixer, if that is why */
+  constructor(what: string, lost?: StreamLostError) {
+    super('ERR_RTMIXER_CLOSED', `Cannot ${what}: the mixer is closed${lost ? ` (${lost.message.split('. ')[0]})` : ''}. Create a new Mixer.`);
+  }
+}
+
+/**
+ * The stream died under an open Mixer: its host stopped it (a JACK server
+ * that went away, a card unplugged), or its callback stopped coming. The
+ * mixer has closed itself.
+ */
+export class StreamLostError extends RtMixerError {
+  readonly reason: 'host' | 'stalled';
+  constructor(device: string, reason: 'host' | 'stalled') {
+    const how = reason === 'host'
+      ? 'was stopped by its host (a JACK server that went away, a card unplugged)'
+      : 'stopped calling back (no audio block for 200 ms)';
+    super(
+      'ERR_RTMIXER_STREAM_LOST',
+      `device lost: the audio stream on ${device} ${how}. The mixer closed itself and every action in flight ended with closed: true. ` +
+        'Create a new Mixer once the device is back.',
+    );
+    this.reason = reason;
   }
 }
 

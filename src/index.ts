@@ -12,12 +12,12 @@ export type { AudioWriteStreamOptions } from './write-stream';
 export { AudioReadStream } from './read-stream';
 export type { AudioReadStreamOptions } from './read-stream';
 export type { QueueItem } from './queue';
-export { listDevices, listHostApis } from './devices';
+export { listDevices, listHostApis, rescanDevices } from './devices';
 export { nativeMemory, portAudioVersion } from './diagnostics';
-export type { DeviceInfo, HostApiInfo, DeviceSelector } from './devices';
+export type { DeviceInfo, HostApiInfo, DeviceSelector, DeviceListing } from './devices';
 export type { Stats } from './stats';
 export {
   RtMixerError, InvalidArgumentError, DeviceNotFoundError, StreamOpenError, MixerClosedError,
-  QueueFullError, LateStartError, NativeError, ActionFinishedError,
+  QueueFullError, LateStartError, NativeError, ActionFinishedError, StreamLostError,
 } from './errors';
 export type { RtMixerErrorCode } from './errors';

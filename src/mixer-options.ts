@@ -1,5 +1,5 @@
 // Turns the user's Mixer options into a validated native stream configuration.
-import { resolveDevice, resolveHostApi, listDevices, listHostApis, DeviceSelector, DeviceInfo } from './devices';
+import { resolveDevice, resolveHostApi, DeviceSelector, DeviceInfo, DeviceListing } from './devices';
 import { InvalidArgumentError } from './errors';
 import type { NativeStreamConfig } from './native';
 import { describeValue, requireInteger } from './validate';
@@ -55,7 +55,8 @@ function suggestedLatency(latency: unknown, device: DeviceInfo | undefined, dir:
   throw new InvalidArgumentError(`latency must be 'low', 'high' or seconds from 0 to 10, got ${describeValue(latency)}`);
 }
 
-export function resolveStream(options: MixerOptions = {}): ResolvedStream {
+/** Resolves `options` against a device listing (PortAudio's, as of its last scan). */
+export function resolveStream(options: MixerOptions, listing: DeviceListing): ResolvedStream {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`Mixer options must be an object, got ${describeValue(options)}`);
   }
@@ -64,8 +65,7 @@ export function resolveStream(options: MixerOptions = {}): ResolvedStream {
       throw new InvalidArgumentError(`Unknown Mixer option "${key}". Known options: ${[...KNOWN_OPTIONS].join(', ')}`);
     }
   }
-  const hostApis = listHostApis();
-  const devices = listDevices();
+  const { hostApis, devices } = listing;
   const hostApi = options.hostApi === undefined ? undefined : resolveHostApi(options.hostApi, hostApis);
   const wantsInput = options.inputChannels !== 0;
   const wantsOutput = options.outputChannels !== 0;

@@ -3,9 +3,10 @@
 import { EventEmitter } from 'node:events';
 import { Action, ActionKind, ActionResult } from './action';
 import type { DeviceInfo } from './devices';
-import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullError, StreamOpenError } from './errors';
-import { resolveStream, MixerOptions } from './mixer-options';
-import { ActionType, callNative, native, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
+import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullError, StreamLostError } from './errors';
+import type { MixerOptions } from './mixer-options';
+import { ActionType, callNative, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
+import { openEngine } from './open-engine';
 import { Queue, QueueItem } from './queue';
 import { AudioReadStream, AudioReadStreamOptions } from './read-stream';
 import { AudioWriteStream, AudioWriteStreamOptions } from './write-stream';
@@ -65,6 +66,12 @@ export interface SetGainOptions {
 
 export interface MixerEvents {
   xrun: [XrunEvent];
+  /**
+   * The stream died (ERR_RTMIXER_STREAM_LOST); the mixer has closed itself.
+   * Emitted only when an 'error' listener exists (an unheard 'error' would
+   * crash the process): mixer.lostError keeps it either way.
+   */
+  error: [StreamLostError];
   close: [];
 }
 
@@ -86,14 +93,12 @@ export class Mixer extends EventEmitter {
   private readonly pending = new Map<number, Action>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  /** Why the mixer closed itself, if its stream died (also emitted as 'error'). */
+  lostError: StreamLostError | undefined;
 
   constructor(options: MixerOptions = {}) {
     super();
-    const resolved = resolveStream(options);
-    const engine = callNative(
-      () => new (native().NativeMixer)(resolved.config, () => this.collect()),
-      (message) => new StreamOpenError(openErrorMessage(message, resolved.config.sampleRate, resolved.outputDevice ?? resolved.inputDevice)),
-    );
+    const { engine, resolved } = callNative(() => openEngine(options, () => this.collect()));
     this.engine = engine;
     const info = engine.info();
     this.sampleRate = info.sampleRate;
@@ -223,22 +228,39 @@ export class Mixer extends EventEmitter {
   async fetchStats(): Promise<Stats> {
     this.requireOpen('fetch stats');
     const result = await this.submit('fetchStats', ActionType.FetchStats, {}, {}).done;
-    if (!result.stats) throw new MixerClosedError('fetch stats');
+    if (!result.stats) throw new MixerClosedError('fetch stats', this.lostError);
     return result.stats;
   }
 
-  /** Stops the stream; actions still in flight resolve with `closed: true`. Idempotent. */
+  /**
+   * Stops the stream; actions still in flight resolve with `closed: true`.
+   * Idempotent, and prompt even when the device has gone: a stream PortAudio
+   * cannot stop (a dead JACK server, or no answer within 1 s) is abandoned.
+   */
   close(): Promise<void> {
     if (!this.closing) {
-      const engine = this.engine;
-      this.engine = undefined;
-      if (engine) this.settle(engine.close());
-      for (const action of this.pending.values()) action.resolve(closedResult());
-      this.pending.clear();
-      this.closing = Promise.resolve();
+      this.shutdown();
       this.emit('close');
     }
-    return this.closing;
+    return this.closing!;
+  }
+
+  private shutdown(): void {
+    const engine = this.engine;
+    this.engine = undefined;
+    if (engine) this.settle(engine.close());
+    for (const action of this.pending.values()) action.resolve(closedResult());
+    this.pending.clear();
+    this.closing = Promise.resolve();
+  }
+
+  /** The stream died: close, then tell whoever listens. */
+  private lose(reason: 'host' | 'stalled'): void {
+    const device = this.outputDevice ?? this.inputDevice;
+    this.lostError = new StreamLostError(device ? `"${device.name}" (${device.hostApi})` : 'the device', reason);
+    this.shutdown();
+    if (this.listenerCount('error') > 0) this.emit('error', this.lostError);
+    this.emit('close');
   }
 
   /** @internal Test suites only: installs a misbehaving block hook (needs RTMIXER_ENABLE_TEST_HOOKS=1). */
@@ -273,7 +295,7 @@ export class Mixer extends EventEmitter {
   }
 
   private requireOpen(what: string): void {
-    if (!this.engine) throw new MixerClosedError(what);
+    if (!this.engine) throw new MixerClosedError(what, this.lostError);
   }
 
   private submit(kind: ActionKind, type: ActionType, start: StartOptions, fields: Partial<NativeActionDescriptor>): Action {
@@ -291,6 +313,8 @@ export class Mixer extends EventEmitter {
     if (!this.engine) return;
     this.settle(this.engine.collect());
     this.reportXruns();
+    const lost = this.engine.lost;
+    if (lost) this.lose(lost);
   }
 
   private xrunsSeen = 0;
@@ -338,12 +362,4 @@ export class Mixer extends EventEmitter {
 
 function closedResult(): ActionResult {
   return { startFrame: -1, frames: 0, late: 0, cancelled: true, closed: true, underflowFrames: 0, overflowFrames: 0 };
-}
-
-function openErrorMessage(message: string, sampleRate: number, device: DeviceInfo | undefined): string {
-  const name = device ? `"${device.name}" (${device.hostApi})` : 'the device';
-  const rateHint = /sample rate/i.test(message)
-    ? ` ${name} refused ${sampleRate} Hz; its default rate is ${device?.defaultSampleRate ?? 'unknown'} Hz.`
-    : '';
-  return `Cannot open an audio stream on ${name}: ${message}.${rateHint}`;
 }

@@ -28,6 +28,15 @@ export interface NativeDeviceInfo {
   defaultHighOutputLatency: number;
 }
 
+export interface NativeDeviceListing {
+  /** Bumped at every PortAudio (re-)initialisation. */
+  generation: number;
+  /** Milliseconds since the scan. */
+  ageMs: number;
+  hostApis: NativeHostApiInfo[];
+  devices: NativeDeviceInfo[];
+}
+
 export interface NativeStreamConfig {
   inputDevice: number;
   outputDevice: number;
@@ -148,6 +157,8 @@ export interface NativeMixer {
   info(): { sampleRate: number; inputLatency: number; outputLatency: number };
   xruns(since: number): NativeXrunLog;
   readonly frame: number;
+  /** Why the stream died ('host': its host API stopped it; 'stalled': no callback for a while), or null. */
+  readonly lost: 'host' | 'stalled' | null;
 }
 
 export interface NativeRingBuffer {
@@ -162,8 +173,12 @@ export interface NativeRingBuffer {
 }
 
 export interface NativeAddon {
-  listHostApis(): NativeHostApiInfo[];
-  listDevices(): NativeDeviceInfo[];
+  /** The listing of the last scan (the first call initialises PortAudio). */
+  deviceListing(): NativeDeviceListing;
+  /** Re-initialises PortAudio on a worker thread; false when an open stream holds it. */
+  rescanDevices(): Promise<boolean>;
+  /** The same, blocking. */
+  rescanDevicesSync(): boolean;
   portAudioVersion(): string;
   nativeMemory(): { actions: number; bytes: number };
   contract(): NativeContract;

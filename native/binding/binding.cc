@@ -11,54 +11,96 @@
 
 namespace {
 
-const pa_functions *RefreshedPortAudio(Napi::Env env) {
+// The listing as PortAudio saw it at the last scan, copied under the session
+// lock (pa_session.h): reading it never races a re-initialisation.
+Napi::Object ListingToObject(Napi::Env env, const pa_listing *l) {
+    Napi::Array hosts = Napi::Array::New(env);
+    for (int i = 0; i < l->host_api_count; i++) {
+        const pa_host_api_entry &h = l->host_apis[i];
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("index", i);
+        o.Set("name", h.name);
+        o.Set("type", h.type);
+        o.Set("deviceCount", h.device_count);
+        o.Set("defaultInputDevice", h.default_input_device);
+        o.Set("defaultOutputDevice", h.default_output_device);
+        hosts.Set(i, o);
+    }
+    Napi::Array devices = Napi::Array::New(env);
+    for (int i = 0; i < l->device_count; i++) {
+        const pa_device_entry &d = l->devices[i];
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("index", i);
+        o.Set("name", d.name);
+        o.Set("hostApi", d.host_api >= 0 && d.host_api < l->host_api_count ? l->host_apis[d.host_api].name : "");
+        o.Set("hostApiIndex", d.host_api);
+        o.Set("maxInputChannels", d.max_input_channels);
+        o.Set("maxOutputChannels", d.max_output_channels);
+        o.Set("defaultSampleRate", d.default_sample_rate);
+        o.Set("defaultLowInputLatency", d.default_low_input_latency);
+        o.Set("defaultLowOutputLatency", d.default_low_output_latency);
+        o.Set("defaultHighInputLatency", d.default_high_input_latency);
+        o.Set("defaultHighOutputLatency", d.default_high_output_latency);
+        devices.Set(i, o);
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("generation", (double)l->generation);
+    o.Set("ageMs", l->age_ms);
+    o.Set("hostApis", hosts);
+    o.Set("devices", devices);
+    return o;
+}
+
+// deviceListing(): { generation, ageMs, hostApis, devices } of the last scan
+// (the first call initialises PortAudio).
+Napi::Value DeviceListing(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
     char err[512] = {0};
-    const pa_functions *pa = pa_session_refresh(err, sizeof err);
-    if (!pa) Napi::Error::New(env, err).ThrowAsJavaScriptException();
-    return pa;
+    pa_listing *l = pa_session_listing(err, sizeof err);
+    if (!l) {
+        Napi::Error::New(env, err).ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
+    Napi::Object o = ListingToObject(env, l);
+    pa_listing_free(l);
+    return o;
 }
 
-Napi::Value ListHostApis(const Napi::CallbackInfo &info) {
+// rescanDevicesSync(): true if PortAudio was re-initialised (false: a stream
+// holds the session). Blocks the caller for the scan.
+Napi::Value RescanDevicesSync(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
-    const pa_functions *pa = RefreshedPortAudio(env);
-    if (!pa) return env.Undefined();
-    Napi::Array out = Napi::Array::New(env);
-    for (int i = 0; i < pa->GetHostApiCount(); i++) {
-        const PaHostApiInfo *h = pa->GetHostApiInfo(i);
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("index", i);
-        o.Set("name", h->name);
-        o.Set("type", h->type);
-        o.Set("deviceCount", h->deviceCount);
-        o.Set("defaultInputDevice", h->defaultInputDevice);
-        o.Set("defaultOutputDevice", h->defaultOutputDevice);
-        out.Set(i, o);
+    char err[512] = {0};
+    int rescanned = 0;
+    if (!pa_session_rescan(&rescanned, err, sizeof err)) {
+        Napi::Error::New(env, err).ThrowAsJavaScriptException();
+        return env.Undefined();
     }
-    return out;
+    return Napi::Boolean::New(env, rescanned != 0);
 }
 
-Napi::Value ListDevices(const Napi::CallbackInfo &info) {
-    Napi::Env env = info.Env();
-    const pa_functions *pa = RefreshedPortAudio(env);
-    if (!pa) return env.Undefined();
-    Napi::Array out = Napi::Array::New(env);
-    for (int i = 0; i < pa->GetDeviceCount(); i++) {
-        const PaDeviceInfo *d = pa->GetDeviceInfo(i);
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("index", i);
-        o.Set("name", d->name);
-        o.Set("hostApi", pa->GetHostApiInfo(d->hostApi)->name);
-        o.Set("hostApiIndex", d->hostApi);
-        o.Set("maxInputChannels", d->maxInputChannels);
-        o.Set("maxOutputChannels", d->maxOutputChannels);
-        o.Set("defaultSampleRate", d->defaultSampleRate);
-        o.Set("defaultLowInputLatency", d->defaultLowInputLatency);
-        o.Set("defaultLowOutputLatency", d->defaultLowOutputLatency);
-        o.Set("defaultHighInputLatency", d->defaultHighInputLatency);
-        o.Set("defaultHighOutputLatency", d->defaultHighOutputLatency);
-        out.Set(i, o);
+// The same on a worker thread: the event loop keeps running during the scan.
+class RescanWorker : public Napi::AsyncWorker {
+  public:
+    explicit RescanWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
+    Napi::Promise Promise() { return deferred_.Promise(); }
+    void Execute() override {
+        if (!pa_session_rescan(&rescanned_, err_, sizeof err_)) SetError(err_);
     }
-    return out;
+    void OnOK() override { deferred_.Resolve(Napi::Boolean::New(Env(), rescanned_ != 0)); }
+    void OnError(const Napi::Error &e) override { deferred_.Reject(e.Value()); }
+
+  private:
+    Napi::Promise::Deferred deferred_;
+    int rescanned_ = 0;
+    char err_[512] = {0};
+};
+
+Napi::Value RescanDevices(const Napi::CallbackInfo &info) {
+    auto *worker = new RescanWorker(info.Env());
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
 }
 
 Napi::Value PortAudioVersion(const Napi::CallbackInfo &info) {
@@ -120,8 +162,9 @@ Napi::Value Contract(const Napi::CallbackInfo &info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-    exports.Set("listHostApis", Napi::Function::New(env, ListHostApis));
-    exports.Set("listDevices", Napi::Function::New(env, ListDevices));
+    exports.Set("deviceListing", Napi::Function::New(env, DeviceListing));
+    exports.Set("rescanDevices", Napi::Function::New(env, RescanDevices));
+    exports.Set("rescanDevicesSync", Napi::Function::New(env, RescanDevicesSync));
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
 #ifdef RTMIXER_DEV
     exports.Set("benchSumVoicesNs", Napi::Function::New(env, BenchSumVoices));

@@ -1,7 +1,10 @@
 #include "napi_mixer.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "napi_ringbuffer.h"
 #include "prefault.h"
@@ -23,7 +26,43 @@ Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
 
 namespace {
 
-constexpr unsigned kWatcherPollMicroseconds = 1000;
+// The watcher's longest sleep, and how long a frozen frame clock means a dead
+// stream (several periods at any usual block size; detection within 250 ms).
+constexpr unsigned kWatcherTickMilliseconds = 25;
+constexpr unsigned kStallMilliseconds = 200;
+constexpr unsigned kStartGraceMilliseconds = 2000;
+// How long close() waits for PortAudio to stop a stream before abandoning it.
+constexpr unsigned kCloseTimeoutMilliseconds = 1000;
+
+// When an action should come back, from what JavaScript asked: the watcher
+// sleeps until then. A guess: too early costs a few 1 ms polls, unknown
+// (rings, a successor of another action, endless loops) a tick's latency.
+uint64_t EstimatedEndFrame(Napi::Object d, uint64_t now) {
+    Napi::Value at = d.Get("at");
+    uint64_t start = at.IsNumber() ? (uint64_t)std::max(0.0, at.As<Napi::Number>().DoubleValue()) : now;
+    if (start < now) start = now;
+    if (d.Get("afterId").IsNumber() && d.Get("afterId").As<Napi::Number>().DoubleValue() > 0) return WATCHER_NO_DEADLINE;
+    double frames = 0;
+    Napi::Value samples = d.Get("samples");
+    Napi::Value map = d.Get("channelMap");
+    if (samples.IsTypedArray() && map.IsArray() && map.As<Napi::Array>().Length() > 0)
+        frames = (double)samples.As<Napi::TypedArray>().ElementLength() / map.As<Napi::Array>().Length();
+    else if (d.Get("frames").IsNumber())
+        frames = d.Get("frames").As<Napi::Number>().DoubleValue();
+    else if (d.Get("ring").IsObject())
+        return WATCHER_NO_DEADLINE;
+    Napi::Value loops = d.Get("loops");
+    if (loops.IsNumber()) {
+        double n = loops.As<Napi::Number>().DoubleValue();
+        if (n < 0) return WATCHER_NO_DEADLINE;
+        Napi::Value ls = d.Get("loopStart"), le = d.Get("loopEnd");
+        double region = frames;
+        if (ls.IsNumber() && le.IsNumber() && le.As<Napi::Number>().DoubleValue() > ls.As<Napi::Number>().DoubleValue())
+            region = le.As<Napi::Number>().DoubleValue() - ls.As<Napi::Number>().DoubleValue();
+        frames += n * region;
+    }
+    return start + (uint64_t)frames;
+}
 
 size_t ActionBytes(const rtm_action *a) {
     size_t bytes = sizeof(rtm_action);
@@ -40,7 +79,6 @@ void FreeAction(rtm_action *a) {
     free(a->stats_out);
     free(a);
 }
-constexpr unsigned kWatcherIdleMilliseconds = 50;
 
 double NumberOr(Napi::Object o, const char *key, double fallback) {
     Napi::Value v = o.Get(key);
@@ -86,7 +124,8 @@ Napi::Function NativeMixer::Define(Napi::Env env) {
 #endif
                         InstanceMethod("info", &NativeMixer::Info),
                         InstanceMethod("xruns", &NativeMixer::Xruns),
-                        InstanceAccessor("frame", &NativeMixer::Frame, nullptr)});
+                        InstanceAccessor("frame", &NativeMixer::Frame, nullptr),
+                        InstanceAccessor("lost", &NativeMixer::Lost, nullptr)});
 }
 
 // new NativeMixer(config, onResults). The TypeScript layer has resolved devices
@@ -108,16 +147,34 @@ NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
 
     stream_ = static_cast<rtm_stream *>(calloc(1, sizeof(rtm_stream)));
     char err[512] = {0};
-    if (!stream_ || !rtm_stream_open(stream_, &c, err, sizeof err)) {
+    int stale = 0;
+    if (!stream_ || !rtm_stream_open(stream_, &c, &stale, err, sizeof err)) {
         free(stream_);
         stream_ = nullptr;
-        Napi::Error::New(env, err[0] ? err : "out of memory").ThrowAsJavaScriptException();
+        Napi::Error e = Napi::Error::New(env, err[0] ? err : "out of memory");
+        // The PortAudio session may be stale (its JACK server died): the
+        // library rescans and tries once more.
+        if (stale) e.Set("rescan", Napi::Boolean::New(env, true));
+        e.ThrowAsJavaScriptException();
         return;
     }
     tsfn_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "rtmixer-results", 0, 1);
     tsfn_.Unref(env); // an idle mixer does not keep Node alive
-    watcher_start(&watcher_, &stream_->state.results, &stream_->state.xrun_count, NotifyFromWatcher, this,
-                  kWatcherPollMicroseconds, kWatcherIdleMilliseconds);
+    watcher_config w{};
+    w.results = &stream_->state.results;
+    w.events = &stream_->state.xrun_count;
+    w.frame = &stream_->state.frame;
+    w.sample_rate = stream_->sample_rate > 0 ? stream_->sample_rate : c.sample_rate;
+    w.notify = NotifyFromWatcher;
+    w.alive = [](void *self) { return rtm_stream_host_alive(static_cast<NativeMixer *>(self)->stream_); };
+    w.ctx = this;
+    w.tick_ms = kWatcherTickMilliseconds;
+    // Several periods, for hosts whose blocks are long (a period of 1 s at 8 kHz).
+    double period_ms = 1000.0 * (c.block_size ? (double)c.block_size / w.sample_rate
+                                              : std::max(stream_->input_latency, stream_->output_latency));
+    w.stall_ms = std::max(kStallMilliseconds, (unsigned)(4 * period_ms));
+    w.start_grace_ms = std::max(kStartGraceMilliseconds, 2 * w.stall_ms);
+    watcher_start(&watcher_, &w);
     napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
     open_ = true;
 }
@@ -127,10 +184,12 @@ NativeMixer::~NativeMixer() {
         napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
         Shutdown();
     }
+    watcher_destroy(&watcher_);
+    if (abandoned_) return; // the host may still use the stream and its actions: leaked on purpose
     // Actions left after shutdown were returned by the drain; free what remains.
     for (auto &entry : in_flight_) FreeAction(entry.second.action);
     in_flight_.clear();
-    if (stream_) rtm_stream_close(stream_);
+    if (stream_) rtm_stream_free_state(stream_);
     free(stream_);
 }
 
@@ -143,13 +202,37 @@ void NativeMixer::OnEnvCleanup(void *self) {
     static_cast<NativeMixer *>(self)->Shutdown();
 }
 
+// Stops the watcher, then the stream: closed (the callback never runs again,
+// its actions are drained as closed) or, if its host has gone or will not
+// stop, abandoned with everything the callback may reach.
 void NativeMixer::Shutdown() {
     if (!open_) return;
     open_ = false;
-    rtm_stream_stop(stream_); // the callback never runs after this returns
-    watcher_stop(&watcher_);
-    rtm_state_drain_closed(&stream_->state);
+    watcher_stop(&watcher_); // before PortAudio's stream goes: the watcher asks it whether it runs
+    if (loss_ == WATCHER_RUNNING) loss_ = watcher_lost(&watcher_);
+    if (rtm_stream_end(stream_, loss_ != WATCHER_RUNNING, kCloseTimeoutMilliseconds) == RTM_ENDED_CLOSED)
+        rtm_state_drain_closed(&stream_->state);
+    else
+        AbandonInFlight();
     tsfn_.Release();
+}
+
+// The callback may still hold these actions and their rings: keep them (and
+// the rings' JavaScript objects) alive for ever, out of the live counts.
+void NativeMixer::AbandonInFlight() {
+    abandoned_ = true;
+    auto *kept = new std::vector<InFlight>();
+    for (auto &entry : in_flight_) {
+        g_live_actions -= 1;
+        g_live_bytes -= (double)ActionBytes(entry.second.action);
+        kept->push_back(std::move(entry.second));
+    }
+    in_flight_.clear();
+    ends_.clear();
+}
+
+uint64_t NativeMixer::EarliestEnd() const {
+    return ends_.empty() ? WATCHER_NO_DEADLINE : ends_.begin()->first;
 }
 
 Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
@@ -183,7 +266,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         for (unsigned i = 0; i < a->channels; i++)
             a->channel_map[i] = (uint8_t)arr.Get(i).As<Napi::Number>().Uint32Value();
     }
-    InFlight entry{a, Napi::ObjectReference()};
+    InFlight entry{a, Napi::ObjectReference(), WATCHER_NO_DEADLINE};
     Napi::Value samples = d.Get("samples");
     if (samples.IsTypedArray()) {
         // Copied: the callback must never read memory JavaScript can free,
@@ -214,8 +297,10 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         Napi::Error::New(env, "the action queue is full").ThrowAsJavaScriptException();
         return env.Undefined();
     }
+    entry.end_frame = EstimatedEndFrame(d, atomic_load(&stream_->state.frame));
+    ends_.emplace(entry.end_frame, a->id);
+    watcher_submitted(&watcher_, 1, entry.end_frame);
     in_flight_.emplace(a->id, std::move(entry));
-    watcher_submitted(&watcher_, 1);
     if (!referenced_) {
         tsfn_.Ref(env); // finished actions will call back: keep Node alive until then
         referenced_ = true;
@@ -240,10 +325,14 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         if (a->type == RTM_RECORD_BUFFER) r.Set("samples", RecordingToJs(env, a));
         if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
         out.Set(n++, r);
-        in_flight_.erase(a->id); // drops the ring buffer reference
+        auto it = in_flight_.find(a->id);
+        if (it != in_flight_.end()) {
+            ends_.erase({it->second.end_frame, a->id});
+            in_flight_.erase(it); // drops the ring buffer reference
+        }
         FreeAction(a);
     }
-    if (n) watcher_collected(&watcher_, n);
+    if (n && open_) watcher_collected(&watcher_, n, EarliestEnd());
     if (in_flight_.empty() && referenced_ && open_) {
         tsfn_.Unref(env);
         referenced_ = false;
@@ -252,7 +341,7 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
 }
 
 Napi::Value NativeMixer::Collect(const Napi::CallbackInfo &info) {
-    if (!stream_) return Napi::Array::New(info.Env());
+    if (!stream_ || abandoned_) return Napi::Array::New(info.Env());
     watcher_acknowledge(&watcher_);
     return CollectResults(info.Env());
 }
@@ -269,15 +358,30 @@ Napi::Value NativeMixer::Live(const Napi::CallbackInfo &info) {
 }
 
 // Stops the stream and returns every action it still held, marked closed.
+// An abandoned stream returns none: JavaScript settles them as closed.
 Napi::Value NativeMixer::Close(const Napi::CallbackInfo &info) {
-    if (!open_) return Napi::Array::New(info.Env());
-    napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
-    Shutdown();
+    if (!stream_) return Napi::Array::New(info.Env());
+    if (open_) {
+        napi_remove_env_cleanup_hook(env_, OnEnvCleanup, this);
+        Shutdown();
+    }
+    if (abandoned_) {
+        stream_ = nullptr; // leaked on purpose, see Shutdown
+        return Napi::Array::New(info.Env());
+    }
     Napi::Array results = CollectResults(info.Env());
-    rtm_stream_close(stream_);
+    rtm_stream_free_state(stream_);
     free(stream_);
     stream_ = nullptr;
     return results;
+}
+
+// Why the stream died ('host' or 'stalled'), or null while it runs.
+Napi::Value NativeMixer::Lost(const Napi::CallbackInfo &info) {
+    watcher_loss loss = loss_ != WATCHER_RUNNING ? loss_ : watcher_lost(&watcher_);
+    if (loss == WATCHER_HOST_STOPPED) return Napi::String::New(info.Env(), "host");
+    if (loss == WATCHER_CLOCK_STALLED) return Napi::String::New(info.Env(), "stalled");
+    return info.Env().Null();
 }
 
 #ifdef RTMIXER_DEV

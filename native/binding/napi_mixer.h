@@ -3,7 +3,9 @@
 #pragma once
 #include <napi.h>
 
+#include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "mixer_stream.h"
 #include "result_watcher.h"
@@ -21,6 +23,7 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
     struct InFlight {
         rtm_action *action;
         Napi::ObjectReference ring; // keeps a ring buffer alive while the callback uses it
+        uint64_t end_frame;         // expected end, for the watcher's sleep
     };
     Napi::Value Submit(const Napi::CallbackInfo &info);
     Napi::Value Collect(const Napi::CallbackInfo &info);
@@ -30,9 +33,12 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
     Napi::Value Frame(const Napi::CallbackInfo &info);
     Napi::Value Info(const Napi::CallbackInfo &info);
     Napi::Value Xruns(const Napi::CallbackInfo &info);
+    Napi::Value Lost(const Napi::CallbackInfo &info);
 
     Napi::Array CollectResults(Napi::Env env);
     void Shutdown();
+    void AbandonInFlight();
+    uint64_t EarliestEnd() const;
     static void OnEnvCleanup(void *self);
     static void NotifyFromWatcher(void *self);
 
@@ -40,6 +46,9 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
     result_watcher watcher_{};
     Napi::ThreadSafeFunction tsfn_;
     std::unordered_map<uint64_t, InFlight> in_flight_;
+    std::set<std::pair<uint64_t, uint64_t>> ends_; // (expected end frame, id) of in_flight_
+    watcher_loss loss_ = WATCHER_RUNNING;           // why the stream died, once it did
+    bool abandoned_ = false;                        // the stream was left open: never free it
     bool open_ = false;
     bool referenced_ = false;
     napi_env env_ = nullptr;

@@ -1,9 +1,12 @@
+#define _POSIX_C_SOURCE 200809L
 #include "mixer_stream.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include "pa_session.h"
+#include <time.h>
 
 /* Defined only by the real-time guard the test suite preloads (test/native/
  * rtguard.c); it flags the thread while the callback body runs so that any
@@ -22,16 +25,32 @@ static int trampoline(const void *input, void *output, unsigned long frames,
     return paContinue;
 }
 
-int rtm_stream_open(rtm_stream *s, const rtm_stream_config *cfg, char *err, size_t errlen) {
+/* Called by the host when the stream stops by itself (ALSA on a device
+ * error) and when we abort it; only the flag, read by the watcher. */
+static void on_finished(void *user) {
+    rtm_stream *s = user;
+    atomic_store(&s->finished, 1);
+}
+
+static int host_type_of(const pa_functions *pa, int device) {
+    if (device < 0) return -1;
+    const PaDeviceInfo *d = pa->GetDeviceInfo(device);
+    const PaHostApiInfo *h = d ? pa->GetHostApiInfo(d->hostApi) : NULL;
+    return h ? h->type : -1;
+}
+
+int rtm_stream_open(rtm_stream *s, const rtm_stream_config *cfg, int *stale, char *err, size_t errlen) {
     memset(s, 0, sizeof(*s));
-    s->pa = pa_session_acquire(err, errlen);
-    if (!s->pa) return 0;
+    s->session = pa_session_acquire(stale, err, errlen);
+    if (!s->session) return 0;
+    s->pa = pa_instance_functions(s->session);
     if (!rtm_state_init(&s->state, cfg->input_channels, cfg->output_channels, cfg->sample_rate,
                         cfg->queue_capacity)) {
         snprintf(err, errlen, "out of memory for the action queues");
-        pa_session_release();
+        pa_session_release(s->session);
         return 0;
     }
+    s->host_api_type = host_type_of(s->pa, cfg->output_channels ? cfg->output_device : cfg->input_device);
     PaStreamParameters in = {cfg->input_device, (int)cfg->input_channels, paFloat32,
                              cfg->input_latency, NULL};
     PaStreamParameters out = {cfg->output_device, (int)cfg->output_channels, paFloat32,
@@ -46,31 +65,137 @@ int rtm_stream_open(rtm_stream *s, const rtm_stream_config *cfg, char *err, size
         s->output_latency = info->outputLatency;
         s->sample_rate = info->sampleRate;
         s->state.sample_rate = info->sampleRate;
+        s->pa->SetStreamFinishedCallback(s->stream, on_finished);
         e = s->pa->StartStream(s->stream);
         if (e != 0) s->pa->CloseStream(s->stream);
     }
     if (e != 0) {
         snprintf(err, errlen, "%s (PortAudio error %d)", s->pa->GetErrorText(e), e);
+        /* A JACK device refused by a session whose client died says "Insufficient
+         * memory": let the caller rescan and try once more. */
+        if (s->host_api_type == paJACK) *stale = 1;
         s->stream = NULL;
         rtm_state_destroy(&s->state);
-        pa_session_release();
+        pa_session_release(s->session);
         return 0;
     }
     s->running = 1;
     return 1;
 }
 
-void rtm_stream_stop(rtm_stream *s) {
-    if (!s->running) return;
-    s->pa->AbortStream(s->stream);
-    s->running = 0;
+int rtm_stream_host_alive(rtm_stream *s) {
+    if (!s->running) return 0;
+    if (atomic_load(&s->finished)) return 0;
+    return s->pa->IsStreamActive(s->stream) != 0;
 }
 
-void rtm_stream_close(rtm_stream *s) {
-    if (!s->stream) return;
-    rtm_stream_stop(s);
-    s->pa->CloseStream(s->stream);
+/* Abort + close on a thread of its own, so that a host that never returns
+ * costs us a thread, not the event loop. Whoever finishes second frees it. */
+typedef struct closer {
+    pthread_mutex_t mutex;
+    pthread_cond_t done_cond;
+    const pa_functions *pa;
+    PaStream *stream;
+    int done;
+    int gave_up;
+} closer;
+
+static void closer_free(closer *c) {
+    pthread_mutex_destroy(&c->mutex);
+    pthread_cond_destroy(&c->done_cond);
+    free(c);
+}
+
+static void *close_stream(void *arg) {
+    closer *c = arg;
+    c->pa->AbortStream(c->stream);
+    pthread_mutex_lock(&c->mutex);
+    int gave_up = c->gave_up;
+    pthread_mutex_unlock(&c->mutex);
+    /* Abandoned meanwhile: the stream stays open, as promised to the log. */
+    if (!gave_up) c->pa->CloseStream(c->stream);
+    pthread_mutex_lock(&c->mutex);
+    c->done = 1;
+    gave_up = c->gave_up;
+    pthread_cond_signal(&c->done_cond);
+    pthread_mutex_unlock(&c->mutex);
+    if (gave_up) closer_free(c);
+    return NULL;
+}
+
+static int monotonic_cond_init(pthread_cond_t *cond) {
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    int r = pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+    return r;
+}
+
+/* 1 when closed within timeout_ms, 0 when given up on. */
+static int close_within(rtm_stream *s, unsigned timeout_ms) {
+    closer *c = calloc(1, sizeof *c);
+    if (!c) return 0;
+    pthread_mutex_init(&c->mutex, NULL);
+    monotonic_cond_init(&c->done_cond);
+    c->pa = s->pa;
+    c->stream = s->stream;
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int started = pthread_create(&thread, &attr, close_stream, c) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started) {
+        close_stream(c); /* no thread to spare: close here, unbounded */
+        closer_free(c);
+        return 1;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&c->mutex);
+    while (!c->done && pthread_cond_timedwait(&c->done_cond, &c->mutex, &until) != ETIMEDOUT) {
+    }
+    int done = c->done;
+    if (!done) c->gave_up = 1;
+    pthread_mutex_unlock(&c->mutex);
+    if (done) closer_free(c);
+    return done;
+}
+
+static void log_abandoned(const rtm_stream *s, const char *why) {
+    fprintf(stderr,
+            "rtmixer: abandoned the audio stream without closing it (%s); its memory "
+            "(%lu KB and the actions it held) stays allocated on purpose, as the host's thread may still use it\n",
+            why, (unsigned long)((sizeof *s + (size_t)s->state.actions.capacity * 2 * sizeof(void *)) / 1024));
+}
+
+rtm_end_result rtm_stream_end(rtm_stream *s, int lost, unsigned timeout_ms) {
+    if (!s->stream) return RTM_ENDED_CLOSED;
+    if (!s->running) return RTM_ENDED_ABANDONED;
+    s->running = 0;
+    /* Found inactive without being stopped: the host has gone too. */
+    if (!lost && (atomic_load(&s->finished) || s->pa->IsStreamActive(s->stream) == 0)) lost = 1;
+    int jack = s->host_api_type == paJACK;
+    const char *why = NULL;
+    if (lost && jack) why = "the JACK server went away; PortAudio would wait 10 minutes in Pa_AbortStream";
+    else if (!close_within(s, timeout_ms)) why = "PortAudio did not stop it within the time allowed";
+    if (why) {
+        pa_session_abandon(s->session, lost && jack);
+        log_abandoned(s, why);
+        return RTM_ENDED_ABANDONED;
+    }
     s->stream = NULL;
+    pa_session_release(s->session);
+    return RTM_ENDED_CLOSED;
+}
+
+void rtm_stream_free_state(rtm_stream *s) {
     rtm_state_destroy(&s->state);
-    pa_session_release();
 }

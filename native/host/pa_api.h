@@ -30,6 +30,11 @@ typedef void PaStream;
 
 #define paContinue 0
 
+/* PaHostApiTypeId values rtmixer treats specially. */
+#define paJACK 12
+
+typedef void PaStreamFinishedCallback(void *userData);
+
 typedef struct PaHostApiInfo {
     int structVersion;
     PaHostApiTypeId type;

@@ -9,13 +9,34 @@ static int loaded = 0;
 
 #define LOAD(field, symbol)                                                              \
     do {                                                                                 \
-        *(void **)(&functions.field) = dlsym(lib, symbol);                               \
-        if (!functions.field) {                                                          \
+        *(void **)(&out->field) = dlsym(lib, symbol);                                    \
+        if (!out->field) {                                                               \
             snprintf(err, errlen, "%s does not export %s: is it really PortAudio v19?",  \
                      path, symbol);                                                      \
-            return NULL;                                                                 \
+            return 0;                                                                    \
         }                                                                                \
     } while (0)
+
+int pa_resolve(void *lib, const char *path, pa_functions *out, char *err, unsigned long errlen) {
+    LOAD(Initialize, "Pa_Initialize");
+    LOAD(Terminate, "Pa_Terminate");
+    LOAD(GetErrorText, "Pa_GetErrorText");
+    LOAD(GetVersionText, "Pa_GetVersionText");
+    LOAD(GetHostApiCount, "Pa_GetHostApiCount");
+    LOAD(GetHostApiInfo, "Pa_GetHostApiInfo");
+    LOAD(GetDeviceCount, "Pa_GetDeviceCount");
+    LOAD(GetDeviceInfo, "Pa_GetDeviceInfo");
+    LOAD(IsFormatSupported, "Pa_IsFormatSupported");
+    LOAD(OpenStream, "Pa_OpenStream");
+    LOAD(CloseStream, "Pa_CloseStream");
+    LOAD(StartStream, "Pa_StartStream");
+    LOAD(StopStream, "Pa_StopStream");
+    LOAD(AbortStream, "Pa_AbortStream");
+    LOAD(GetStreamInfo, "Pa_GetStreamInfo");
+    LOAD(IsStreamActive, "Pa_IsStreamActive");
+    LOAD(SetStreamFinishedCallback, "Pa_SetStreamFinishedCallback");
+    return 1;
+}
 
 const pa_functions *pa_load(char *err, unsigned long errlen) {
     if (loaded) return &functions;
@@ -33,21 +54,7 @@ const pa_functions *pa_load(char *err, unsigned long errlen) {
                      RTMIXER_PORTAUDIO_ENV, dlerror());
         return NULL;
     }
-    LOAD(Initialize, "Pa_Initialize");
-    LOAD(Terminate, "Pa_Terminate");
-    LOAD(GetErrorText, "Pa_GetErrorText");
-    LOAD(GetVersionText, "Pa_GetVersionText");
-    LOAD(GetHostApiCount, "Pa_GetHostApiCount");
-    LOAD(GetHostApiInfo, "Pa_GetHostApiInfo");
-    LOAD(GetDeviceCount, "Pa_GetDeviceCount");
-    LOAD(GetDeviceInfo, "Pa_GetDeviceInfo");
-    LOAD(IsFormatSupported, "Pa_IsFormatSupported");
-    LOAD(OpenStream, "Pa_OpenStream");
-    LOAD(CloseStream, "Pa_CloseStream");
-    LOAD(StartStream, "Pa_StartStream");
-    LOAD(StopStream, "Pa_StopStream");
-    LOAD(AbortStream, "Pa_AbortStream");
-    LOAD(GetStreamInfo, "Pa_GetStreamInfo");
+    if (!pa_resolve(lib, path, &functions, err, errlen)) return NULL;
     loaded = 1;
     return &functions;
 }

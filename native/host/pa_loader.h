@@ -25,6 +25,8 @@ typedef struct pa_functions {
     PaError (*StopStream)(PaStream *);
     PaError (*AbortStream)(PaStream *);
     const PaStreamInfo *(*GetStreamInfo)(PaStream *);
+    PaError (*IsStreamActive)(PaStream *);
+    PaError (*SetStreamFinishedCallback)(PaStream *, PaStreamFinishedCallback *);
 } pa_functions;
 
 /* The environment variable that names another PortAudio library file. */
@@ -32,6 +34,11 @@ typedef struct pa_functions {
 
 /* Returns the loaded function table, or NULL with a message in err. */
 const pa_functions *pa_load(char *err, unsigned long errlen);
+
+/* Fills `out` from an already opened library handle (a second, independent
+ * copy of PortAudio: see pa_copy.h). Returns 0 with a message in err when a
+ * symbol is missing. */
+int pa_resolve(void *lib, const char *path, pa_functions *out, char *err, unsigned long errlen);
 
 #ifdef __cplusplus
 }
