@@ -56,7 +56,7 @@ export class StreamLostError extends RtMixerError {
   constructor(device: string, reason: 'host' | 'stalled') {
     const how = reason === 'host'
       ? 'was stopped by its host (a JACK server that went away, a card unplugged)'
-      : 'stopped calling back (no audio block for 200 ms)';
+      : 'stopped calling back (no audio block for 150 ms)';
     super(
       'ERR_RTMIXER_STREAM_LOST',
       `device lost: the audio stream on ${device} ${how}. The mixer closed itself and every action in flight ended with closed: true. ` +

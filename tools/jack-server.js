@@ -42,7 +42,9 @@ function stillRunning(pid) {
 
 /** A server answering under `name` right now (jack_wait -c checks without waiting). */
 function serverRunning(name) {
-  const r = spawnSync('jack_wait', ['-s', name, '-c'], { encoding: 'utf8' });
+  // A wedged server can leave jack_wait hanging: no answer in 5 s counts as taken.
+  const r = spawnSync('jack_wait', ['-s', name, '-c'], { encoding: 'utf8', timeout: 5000 });
+  if (r.error) return true;
   return r.status === 0 && /running/.test(r.stdout) && !/not running/.test(r.stdout);
 }
 

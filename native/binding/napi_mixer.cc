@@ -29,7 +29,7 @@ namespace {
 // The watcher's longest sleep, and how long a frozen frame clock means a dead
 // stream (several periods at any usual block size; detection within 250 ms).
 constexpr unsigned kWatcherTickMilliseconds = 25;
-constexpr unsigned kStallMilliseconds = 200;
+constexpr unsigned kStallMilliseconds = 150;
 constexpr unsigned kStartGraceMilliseconds = 2000;
 // How long close() waits for PortAudio to stop a stream before abandoning it.
 constexpr unsigned kCloseTimeoutMilliseconds = 1000;

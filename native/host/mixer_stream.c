@@ -25,6 +25,8 @@ static int trampoline(const void *input, void *output, unsigned long frames,
     return paContinue;
 }
 
+#define LOST_CLOSE_TIMEOUT_MS 100u
+
 /* Called by the host when the stream stops by itself (ALSA on a device
  * error) and when we abort it; only the flag, read by the watcher. */
 static void on_finished(void *user) {
@@ -183,6 +185,8 @@ rtm_end_result rtm_stream_end(rtm_stream *s, int lost, unsigned timeout_ms) {
     /* Found inactive without being stopped: the host has gone too. */
     if (!lost && (atomic_load(&s->finished) || s->pa->IsStreamActive(s->stream) == 0)) lost = 1;
     int jack = s->host_api_type == paJACK;
+    /* A host that has gone gets a short chance only: the event loop waits. */
+    if (lost && timeout_ms > LOST_CLOSE_TIMEOUT_MS) timeout_ms = LOST_CLOSE_TIMEOUT_MS;
     const char *why = NULL;
     if (lost && jack) why = "the JACK server went away; PortAudio would wait 10 minutes in Pa_AbortStream";
     else if (!close_within(s, timeout_ms)) why = "PortAudio did not stop it within the time allowed";

@@ -57,7 +57,8 @@ typedef enum rtm_end_result {
 /* Stops the callback for good. `lost`: the host is known to have gone. A lost
  * stream on JACK is abandoned at once (PortAudio's JACK host waits 10 minutes
  * in abort, then asserts); otherwise abort + close run on a helper thread and
- * the stream is abandoned if they take longer than timeout_ms. Logs one line
+ * the stream is abandoned if they take longer than timeout_ms (100 ms at most
+ * for a lost stream). Logs one line
  * when it abandons. Idempotent. */
 rtm_end_result rtm_stream_end(rtm_stream *s, int lost, unsigned timeout_ms);
 
