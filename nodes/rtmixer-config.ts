@@ -2,13 +2,17 @@
 // rtmixer node using it shares. Opens the device when the first node
 // registers, retries with backoff when it cannot, and closes the stream on
 // redeploy or removal before telling Node-RED it is done.
-import { listDevices, listHostApis, Mixer, MixerClosedError, RtMixerError, Stats } from '../src/index';
+import { Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
 import type { MixerConfigApi, MixerState, MixerUser } from './lib/mixer-config-api';
 import { ConfigDefinition, mixerOptionsFrom } from './lib/config-options';
 import type { Node, NodeAPI } from './lib/red-types';
 
 const DEFAULT_RECONNECT_MS = 5000;
 const MAX_RECONNECT_MS = 60000;
+// After a device is lost, look for it every half second (a rescan on a worker
+// thread, ~10 ms of CPU while it is away) for a minute, then back off as usual.
+const LOST_POLL_MS = 500;
+const LOST_POLL_FOR_MS = 60000;
 
 export = function register(RED: NodeAPI): void {
   function MixerConfigNode(this: Node & MixerConfigApi, def: ConfigDefinition) {
@@ -24,6 +28,8 @@ export = function register(RED: NodeAPI): void {
     let failures = 0;
     let closed = false;
     let statsInFlight: Promise<void> | undefined;
+    let statsMixer: Mixer | undefined;
+    let lostAt = 0;
 
     function setState(next: MixerState, error?: Error): void {
       state = next;
@@ -37,6 +43,8 @@ export = function register(RED: NodeAPI): void {
       try {
         mixer = new Mixer(mixerOptionsFrom(def));
         failures = 0;
+        lostAt = 0;
+        mixer.on('error', (err: StreamLostError) => lost(err));
         node.log(
           `opened "${mixer.outputDevice?.name ?? mixer.inputDevice?.name}" at ${mixer.sampleRate} Hz, ` +
             `${mixer.inputChannels} in / ${mixer.outputChannels} out, latency ${(mixer.outputLatency * 1000).toFixed(1)} ms`,
@@ -44,15 +52,39 @@ export = function register(RED: NodeAPI): void {
         setState('open');
       } catch (err) {
         failures++;
-        const wait = Math.min(MAX_RECONNECT_MS, reconnectMs * 2 ** (failures - 1));
-        node.warn(`${(err as Error).message} (retrying in ${Math.round(wait / 1000)} s)`);
-        setState('error', err as Error);
-        // A device plugged in or a JACK server started later is picked up by the retry.
-        retryTimer = setTimeout(() => {
-          retryTimer = undefined;
-          if (users.size > 0) open();
-        }, wait);
+        const polling = lostAt > 0 && Date.now() - lostAt < LOST_POLL_FOR_MS;
+        const wait = polling ? LOST_POLL_MS : Math.min(MAX_RECONNECT_MS, reconnectMs * 2 ** (failures - 1));
+        if (!polling) node.warn(`${(err as Error).message} (retrying in ${Math.round(wait / 1000)} s)`);
+        // While polling after a loss the nodes keep showing "device lost".
+        if (!polling) setState('error', err as Error);
+        else setState('error', lastError);
+        retryLater(wait);
       }
+    }
+
+    // A device plugged in or a JACK server started later is picked up by the
+    // retry: PortAudio rescans on a worker thread first, so the event loop
+    // never waits for the scan.
+    function retryLater(wait: number): void {
+      retryTimer = setTimeout(() => {
+        rescanDevices()
+          .catch(() => undefined)
+          .then(() => {
+            retryTimer = undefined;
+            if (users.size > 0 && !closed) open();
+          });
+      }, wait);
+    }
+
+    // The stream died under us (the mixer has closed itself): every node shows
+    // it, messages get the coded error, and we poll for the device's return.
+    function lost(err: StreamLostError): void {
+      mixer = undefined;
+      lostAt = Date.now();
+      failures = 0;
+      node.warn(err.message);
+      setState('error', err);
+      if (!closed && !retryTimer) retryLater(LOST_POLL_MS);
     }
 
     Object.defineProperty(node, 'state', { get: () => state });
@@ -79,14 +111,21 @@ export = function register(RED: NodeAPI): void {
     node.refreshStats = () => {
       // One fetch at a time: the core resets its counters at each fetch, so
       // every listener gets every snapshot and none is lost between them.
-      statsInFlight ??= node
-        .mixer()
-        .fetchStats()
-        .then((stats) => {
-          for (const listener of statsListeners) listener(stats);
-        })
-        .finally(() => (statsInFlight = undefined));
-      return statsInFlight;
+      const current = node.mixer();
+      // A fetch from a mixer that has since gone must not hold back reports of the next one.
+      if (statsInFlight && statsMixer === current) return statsInFlight;
+      statsMixer = current;
+      const fetching: Promise<void> = current.fetchStats().then((stats) => {
+        for (const listener of statsListeners) listener(stats);
+      });
+      statsInFlight = fetching;
+      fetching.then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        if (statsInFlight === fetching) statsInFlight = undefined;
+      });
+      return fetching;
     };
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -106,13 +145,15 @@ export = function register(RED: NodeAPI): void {
     settings: { rtmixerConfigReconnectInterval: { value: DEFAULT_RECONNECT_MS, exportable: true } },
   });
 
-  // The editor's device dropdown. PortAudio rescans only while no stream is open.
+  // The editor's device dropdown. PortAudio rescans on a worker thread, only
+  // while no stream is open, and at most once a second however often it is asked.
   RED.httpAdmin.get('/rtmixer-config/devices', RED.auth.needsPermission('rtmixer-config.read'), (_req, res) => {
-    try {
-      res.json({ hostApis: listHostApis(), devices: listDevices() });
-    } catch (err) {
-      res.statusCode = 500;
-      res.json({ error: (err as Error).message, code: (err as RtMixerError).code });
-    }
+    rescanDevices().then(
+      (listing) => res.json(listing),
+      (err: RtMixerError) => {
+        res.statusCode = 500;
+        res.json({ error: err.message, code: err.code });
+      },
+    );
   });
 };

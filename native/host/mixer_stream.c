@@ -53,6 +53,8 @@ int rtm_stream_open(rtm_stream *s, const rtm_stream_config *cfg, int *stale, cha
         return 0;
     }
     s->host_api_type = host_type_of(s->pa, cfg->output_channels ? cfg->output_device : cfg->input_device);
+    s->probe = (PaStreamParameters){cfg->output_channels ? cfg->output_device : cfg->input_device, 1, paFloat32,
+                                    cfg->output_channels ? cfg->output_latency : cfg->input_latency, NULL};
     PaStreamParameters in = {cfg->input_device, (int)cfg->input_channels, paFloat32,
                              cfg->input_latency, NULL};
     PaStreamParameters out = {cfg->output_device, (int)cfg->output_channels, paFloat32,
@@ -98,9 +100,31 @@ typedef struct closer {
     pthread_cond_t done_cond;
     const pa_functions *pa;
     PaStream *stream;
+    int jack;                 /* ask the server before closing */
+    PaStreamParameters probe;
+    double sample_rate;
+    int is_output;
     int done;
+    int closed;               /* 0 when done: the JACK server had gone, the stream stays open */
     int gave_up;
 } closer;
+
+static int probe_callback(const void *in, void *out, unsigned long frames,
+                          const PaStreamCallbackTimeInfo *t, PaStreamCallbackFlags f, void *user) {
+    (void)in; (void)out; (void)frames; (void)t; (void)f; (void)user;
+    return paContinue;
+}
+
+/* PortAudio's JACK host asserts (aborts the process) in Pa_CloseStream when
+ * the server died while we were aborting (jack_port_unregister fails): ask the
+ * server first, by opening a one-channel stream that a dead client cannot. */
+static int jack_server_answers(closer *c) {
+    PaStream *probe = NULL;
+    PaError e = c->pa->OpenStream(&probe, c->is_output ? NULL : &c->probe, c->is_output ? &c->probe : NULL,
+                                  c->sample_rate, paFramesPerBufferUnspecified, paNoFlag, probe_callback, NULL);
+    if (e != 0) return 0;
+    return c->pa->CloseStream(probe) == 0;
+}
 
 static void closer_free(closer *c) {
     pthread_mutex_destroy(&c->mutex);
@@ -115,9 +139,14 @@ static void *close_stream(void *arg) {
     int gave_up = c->gave_up;
     pthread_mutex_unlock(&c->mutex);
     /* Abandoned meanwhile: the stream stays open, as promised to the log. */
-    if (!gave_up) c->pa->CloseStream(c->stream);
+    int closed = 0;
+    if (!gave_up && (!c->jack || jack_server_answers(c))) {
+        c->pa->CloseStream(c->stream);
+        closed = 1;
+    }
     pthread_mutex_lock(&c->mutex);
     c->done = 1;
+    c->closed = closed;
     gave_up = c->gave_up;
     pthread_cond_signal(&c->done_cond);
     pthread_mutex_unlock(&c->mutex);
@@ -134,14 +163,20 @@ static int monotonic_cond_init(pthread_cond_t *cond) {
     return r;
 }
 
-/* 1 when closed within timeout_ms, 0 when given up on. */
-static int close_within(rtm_stream *s, unsigned timeout_ms) {
+/* 1 when closed within timeout_ms, 0 when given up on or when the JACK
+ * server had gone (*host_gone then). */
+static int close_within(rtm_stream *s, unsigned timeout_ms, int *host_gone) {
+    *host_gone = 0;
     closer *c = calloc(1, sizeof *c);
     if (!c) return 0;
     pthread_mutex_init(&c->mutex, NULL);
     monotonic_cond_init(&c->done_cond);
     c->pa = s->pa;
     c->stream = s->stream;
+    c->jack = s->host_api_type == paJACK;
+    c->probe = s->probe;
+    c->sample_rate = s->sample_rate;
+    c->is_output = s->state.output_channels > 0;
     pthread_t thread;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -150,8 +185,10 @@ static int close_within(rtm_stream *s, unsigned timeout_ms) {
     pthread_attr_destroy(&attr);
     if (!started) {
         close_stream(c); /* no thread to spare: close here, unbounded */
+        int closed = c->closed;
+        *host_gone = !closed;
         closer_free(c);
-        return 1;
+        return closed;
     }
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -164,11 +201,12 @@ static int close_within(rtm_stream *s, unsigned timeout_ms) {
     pthread_mutex_lock(&c->mutex);
     while (!c->done && pthread_cond_timedwait(&c->done_cond, &c->mutex, &until) != ETIMEDOUT) {
     }
-    int done = c->done;
+    int done = c->done, closed = c->closed;
     if (!done) c->gave_up = 1;
     pthread_mutex_unlock(&c->mutex);
     if (done) closer_free(c);
-    return done;
+    *host_gone = done && !closed;
+    return done && closed;
 }
 
 static void log_abandoned(const rtm_stream *s, const char *why) {
@@ -188,10 +226,16 @@ rtm_end_result rtm_stream_end(rtm_stream *s, int lost, unsigned timeout_ms) {
     /* A host that has gone gets a short chance only: the event loop waits. */
     if (lost && timeout_ms > LOST_CLOSE_TIMEOUT_MS) timeout_ms = LOST_CLOSE_TIMEOUT_MS;
     const char *why = NULL;
-    if (lost && jack) why = "the JACK server went away; PortAudio would wait 10 minutes in Pa_AbortStream";
-    else if (!close_within(s, timeout_ms)) why = "PortAudio did not stop it within the time allowed";
+    int host_gone = 0;
+    if (lost && jack) {
+        why = "the JACK server went away; PortAudio would wait 10 minutes in Pa_AbortStream";
+        host_gone = 1;
+    } else if (!close_within(s, timeout_ms, &host_gone)) {
+        why = host_gone ? "the JACK server went away while it stopped; PortAudio would abort the process in Pa_CloseStream"
+                        : "PortAudio did not stop it within the time allowed";
+    }
     if (why) {
-        pa_session_abandon(s->session, lost && jack);
+        pa_session_abandon(s->session, host_gone || (lost && jack));
         log_abandoned(s, why);
         return RTM_ENDED_ABANDONED;
     }

@@ -36,6 +36,7 @@ typedef struct rtm_stream {
     double output_latency;
     double sample_rate;
     int host_api_type;    /* PaHostApiTypeId of its device (paJACK, ...) */
+    PaStreamParameters probe; /* one channel of its device, to ask a JACK server whether it is there */
     _Atomic(int) finished; /* the host called the stream-finished callback */
     int running;
 } rtm_stream;

@@ -6,6 +6,7 @@
 // server of its own (never the suite's), then returns the PortAudio session
 // to the suite's server.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const { Mixer, rescanDevices } = require('../..');
 const { freeServerName, startJackServer } = require('../../tools/jack-server');
 
@@ -17,6 +18,12 @@ function once(emitter, event, timeoutMs) {
       resolve(value);
     });
   });
+}
+
+/** Starts the server again under its name once the killed one has gone (JACK refuses a name whose process still exists). */
+async function restart(server) {
+  for (let i = 0; i < 500 && fs.existsSync(`/proc/${server.pid}`); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return startJackServer({ name: server.name });
 }
 
 describe('Device loss: a JACK server killed under an open Mixer', function () {
@@ -67,7 +74,7 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
     assert.ok(performance.now() - closeStart < 100, 'close() after the loss is prompt');
 
     // The server comes back: a new Mixer in this process opens and plays.
-    server = startJackServer({ name: server.name });
+    server = await restart(server);
     await rescanDevices();
     const again = new Mixer({ hostApi: 'JACK', device: 'system' });
     try {
@@ -80,6 +87,7 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
   });
 
   it('a close() that races the kill, before the loss is noticed, is still prompt', async () => {
+    await rescanDevices();
     const mixer = new Mixer({ hostApi: 'JACK', device: 'system' });
     const playing = mixer.play(new Float32Array(48000 * 2 * 10));
     while (mixer.currentFrame < 4800) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -92,6 +100,6 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
     console.log(`      close() ${closeMs.toFixed(0)} ms right after SIGKILL`);
     assert.ok(closeMs < 1500, `close() took ${closeMs} ms`);
     assert.equal((await playing.done).closed, true);
-    server = startJackServer({ name: server.name });
+    server = await restart(server);
   });
 });
