@@ -30,6 +30,7 @@ export = function register(RED: NodeAPI): void {
     let statsInFlight: Promise<void> | undefined;
     let statsMixer: Mixer | undefined;
     let lostAt = 0;
+    let lostError: StreamLostError | undefined;
 
     function setState(next: MixerState, error?: Error): void {
       state = next;
@@ -39,11 +40,13 @@ export = function register(RED: NodeAPI): void {
 
     function open(): void {
       if (closed || mixer) return;
-      setState('opening');
+      // While polling after a loss the nodes keep showing "device lost" (and messages get it).
+      const polling = lostError !== undefined && Date.now() - lostAt < LOST_POLL_FOR_MS;
+      if (!polling) setState('opening');
       try {
         mixer = new Mixer(mixerOptionsFrom(def));
         failures = 0;
-        lostAt = 0;
+        lostError = undefined;
         mixer.on('error', (err: StreamLostError) => lost(err));
         node.log(
           `opened "${mixer.outputDevice?.name ?? mixer.inputDevice?.name}" at ${mixer.sampleRate} Hz, ` +
@@ -52,12 +55,9 @@ export = function register(RED: NodeAPI): void {
         setState('open');
       } catch (err) {
         failures++;
-        const polling = lostAt > 0 && Date.now() - lostAt < LOST_POLL_FOR_MS;
         const wait = polling ? LOST_POLL_MS : Math.min(MAX_RECONNECT_MS, reconnectMs * 2 ** (failures - 1));
         if (!polling) node.warn(`${(err as Error).message} (retrying in ${Math.round(wait / 1000)} s)`);
-        // While polling after a loss the nodes keep showing "device lost".
-        if (!polling) setState('error', err as Error);
-        else setState('error', lastError);
+        setState('error', polling ? lostError : (err as Error));
         retryLater(wait);
       }
     }
@@ -81,6 +81,7 @@ export = function register(RED: NodeAPI): void {
     function lost(err: StreamLostError): void {
       mixer = undefined;
       lostAt = Date.now();
+      lostError = err;
       failures = 0;
       node.warn(err.message);
       setState('error', err);
