@@ -38,7 +38,8 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
 
   after(async () => {
     if (server) server.stop();
-    process.env.JACK_DEFAULT_SERVER = suiteServer;
+    if (suiteServer === undefined) delete process.env.JACK_DEFAULT_SERVER;
+    else process.env.JACK_DEFAULT_SERVER = suiteServer;
     await rescanDevices(); // back to the suite's server (the session to ours is retired)
   });
 
