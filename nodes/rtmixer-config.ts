@@ -2,7 +2,8 @@
 // rtmixer node using it shares. Opens the device when the first node
 // registers, retries with backoff when it cannot, and closes the stream on
 // redeploy or removal before telling Node-RED it is done.
-import { Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
+import { listDevices, listHostApis, Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
+import { currentListing } from '../src/devices';
 import type { MixerConfigApi, MixerState, MixerUser } from './lib/mixer-config-api';
 import { ConfigDefinition, mixerOptionsFrom } from './lib/config-options';
 import type { Node, NodeAPI } from './lib/red-types';
@@ -13,6 +14,16 @@ const MAX_RECONNECT_MS = 60000;
 // thread, ~10 ms of CPU while it is away) for a minute, then back off as usual.
 const LOST_POLL_MS = 500;
 const LOST_POLL_FOR_MS = 60000;
+// The device route may be called by anyone with read permission: a scan younger than this is reused.
+const ROUTE_RESCAN_MIN_INTERVAL_MS = 1000;
+
+function listingAge(): number {
+  try {
+    return currentListing().ageMs;
+  } catch {
+    return Infinity;
+  }
+}
 
 export = function register(RED: NodeAPI): void {
   function MixerConfigNode(this: Node & MixerConfigApi, def: ConfigDefinition) {
@@ -149,7 +160,8 @@ export = function register(RED: NodeAPI): void {
   // The editor's device dropdown. PortAudio rescans on a worker thread, only
   // while no stream is open, and at most once a second however often it is asked.
   RED.httpAdmin.get('/rtmixer-config/devices', RED.auth.needsPermission('rtmixer-config.read'), (_req, res) => {
-    rescanDevices().then(
+    const recent = listingAge() < ROUTE_RESCAN_MIN_INTERVAL_MS;
+    (recent ? Promise.resolve({ hostApis: listHostApis(), devices: listDevices() }) : rescanDevices()).then(
       (listing) => res.json(listing),
       (err: RtMixerError) => {
         res.statusCode = 500;

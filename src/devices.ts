@@ -26,20 +26,18 @@ export function currentListing(): NativeDeviceListing {
   return callNative(() => native().deviceListing());
 }
 
-/** A scan younger than this is not repeated: a route anyone may call cannot make PortAudio rescan in a loop. */
-const RESCAN_MIN_INTERVAL_MS = 1000;
 let scanning: Promise<DeviceListing> | undefined;
 
 /**
  * Looks for devices again (a card plugged in, a JACK server started) on a
  * worker thread, without blocking the event loop. PortAudio can rescan only
  * while no stream is open: then this resolves with the current listing.
- * Concurrent calls share one scan; a scan less than a second old is reused.
+ * Concurrent calls share one scan.
  */
 export function rescanDevices(): Promise<DeviceListing> {
   scanning ??= (async () => {
     try {
-      if (currentListing().ageMs >= RESCAN_MIN_INTERVAL_MS) await callNative(() => native().rescanDevices());
+      await callNative(() => native().rescanDevices());
     } catch (err) {
       throw err instanceof RtMixerError ? err : new NativeError((err as Error).message);
     } finally {

@@ -10,7 +10,7 @@ const { startNodeRed } = require('../helpers/node-red-process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { listDevices, nativeMemory } = require('../..');
+const { nativeMemory, rescanDevices } = require('../..');
 
 const tab = { id: 't1', type: 'tab' };
 // Flow nodes need x/y (else the runtime takes them for config nodes) and ids
@@ -88,6 +88,7 @@ describe('rtmixer-config node', function () {
     process.env.JACK_NO_START_SERVER = '1';
     let server;
     try {
+      await rescanDevices(); // PortAudio's session now looks for the server that is not there yet
       helper.settings({ rtmixerConfigReconnectInterval: 300 });
       await loadFlow([tab, mixerConfig(), stats()], { loopback: false });
       assert.equal(helper.getNode('mixer').state, 'error');
@@ -101,10 +102,10 @@ describe('rtmixer-config node', function () {
       helper.settings({});
       process.env.JACK_DEFAULT_SERVER = previous;
       delete process.env.JACK_NO_START_SERVER;
-      // Re-initialise PortAudio against the suite's server while the late one
-      // still runs: PortAudio 19.6's JACK host asserts (and aborts the process)
-      // in Pa_Terminate when the server it was initialised against has gone.
-      listDevices();
+      // Back to the suite's server while the late one still runs (were it gone
+      // first, the session would be retired rather than re-initialised: PortAudio
+      // 19.6's JACK host aborts the process in Pa_Terminate after its server died).
+      await rescanDevices();
       if (server) server.stop();
     }
   });
