@@ -127,16 +127,20 @@ export = function register(RED: NodeAPI): void {
       // A fetch from a mixer that has since gone must not hold back reports of the next one.
       if (statsInFlight && statsMixer === current) return statsInFlight;
       statsMixer = current;
-      const fetching: Promise<void> = current.fetchStats().then((stats) => {
-        for (const listener of statsListeners) listener(stats);
-      });
-      statsInFlight = fetching;
-      fetching.then(
-        () => undefined,
-        () => undefined,
-      ).finally(() => {
+      const settled = () => {
         if (statsInFlight === fetching) statsInFlight = undefined;
-      });
+      };
+      const fetching: Promise<void> = current.fetchStats().then(
+        (stats) => {
+          settled(); // before anyone awaiting it runs: their next refresh fetches anew
+          for (const listener of statsListeners) listener(stats);
+        },
+        (err: Error) => {
+          settled();
+          throw err;
+        },
+      );
+      statsInFlight = fetching;
       return fetching;
     };
 

@@ -332,7 +332,7 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         }
         FreeAction(a);
     }
-    if (n && open_) watcher_collected(&watcher_, n, EarliestEnd());
+    if (open_) watcher_collected(&watcher_, n, EarliestEnd());
     if (in_flight_.empty() && referenced_ && open_) {
         tsfn_.Unref(env);
         referenced_ = false;

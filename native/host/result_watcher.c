@@ -148,6 +148,8 @@ void watcher_collected(result_watcher *w, unsigned n, uint64_t deadline) {
     pthread_mutex_lock(&w->mutex);
     w->in_flight = n > w->in_flight ? 0 : w->in_flight - n;
     w->deadline = deadline;
+    /* JS has drained: the watcher (which slept a tick while JS had not) looks again now. */
+    pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->mutex);
 }
 

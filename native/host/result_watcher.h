@@ -62,7 +62,7 @@ int watcher_start(result_watcher *w, const watcher_config *cfg);
 void watcher_stop(result_watcher *w);    /* joins the thread; the watcher stays usable (counts) */
 void watcher_destroy(result_watcher *w); /* after stop: frees the mutex and condition */
 void watcher_submitted(result_watcher *w, unsigned n, uint64_t earliest_end);
-/* After a drain: `n` came back, `deadline` is the earliest end frame of those left. */
+/* After each drain: `n` came back, `deadline` is the earliest end frame of those left. */
 void watcher_collected(result_watcher *w, unsigned n, uint64_t deadline);
 /* JS calls this before draining, so results that arrive during the drain notify again. */
 void watcher_acknowledge(result_watcher *w);
