@@ -28,10 +28,11 @@ async function restart(server) {
 
 describe('Device loss: a JACK server killed under an open Mixer', function () {
   this.timeout(60000);
-  const suiteServer = process.env.JACK_DEFAULT_SERVER;
+  let suiteServer = null; // read once the suite's root hook has started its server
   let server;
 
   before(async () => {
+    suiteServer = process.env.JACK_DEFAULT_SERVER;
     server = startJackServer({ name: freeServerName() }); // sets JACK_DEFAULT_SERVER
     await rescanDevices(); // PortAudio's session now talks to our server
   });
@@ -39,7 +40,7 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
   after(async () => {
     if (server) server.stop();
     if (suiteServer === undefined) delete process.env.JACK_DEFAULT_SERVER;
-    else process.env.JACK_DEFAULT_SERVER = suiteServer;
+    else if (suiteServer !== null) process.env.JACK_DEFAULT_SERVER = suiteServer;
     await rescanDevices(); // back to the suite's server (the session to ours is retired)
   });
 

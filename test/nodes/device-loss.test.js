@@ -55,7 +55,7 @@ const isUp = (l, node, after) => l.kind === 'status' && l.source === node && (l.
 
 describe('Device loss in a real Node-RED process (JACK server SIGKILLed, then restarted)', function () {
   this.timeout(120000);
-  const suiteServer = process.env.JACK_DEFAULT_SERVER;
+  let suiteServer = null; // read once the suite's root hook has started its server
   let server;
   let red;
   let work;
@@ -64,11 +64,12 @@ describe('Device loss in a real Node-RED process (JACK server SIGKILLed, then re
     if (red) await red.stop();
     if (server) server.stop();
     if (suiteServer === undefined) delete process.env.JACK_DEFAULT_SERVER;
-    else process.env.JACK_DEFAULT_SERVER = suiteServer;
+    else if (suiteServer !== null) process.env.JACK_DEFAULT_SERVER = suiteServer;
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   it('turns every node red within 1 s, green within 2 s of the return, and answers every message', async () => {
+    suiteServer = process.env.JACK_DEFAULT_SERVER;
     server = startJackServer({ name: freeServerName() });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-loss-nr-'));
     const log = path.join(work, 'log.jsonl');
