@@ -77,7 +77,8 @@ int rtm_stream_open(rtm_stream *s, const rtm_stream_config *cfg, int *stale, cha
         snprintf(err, errlen, "%s (PortAudio error %d)", s->pa->GetErrorText(e), e);
         /* A JACK device refused by a session whose client died says "Insufficient
          * memory": let the caller rescan and try once more. */
-        if (s->host_api_type == paJACK) *stale = 1;
+        if (s->host_api_type == paJACK && (e == paInsufficientMemory || e == paDeviceUnavailable || e == paUnanticipatedHostError))
+            *stale = 1;
         s->stream = NULL;
         rtm_state_destroy(&s->state);
         pa_session_release(s->session);

@@ -30,6 +30,11 @@ typedef void PaStream;
 
 #define paContinue 0
 
+/* PaError values a JACK session whose client died returns from Pa_OpenStream. */
+#define paUnanticipatedHostError (-9999)
+#define paInsufficientMemory (-9992)
+#define paDeviceUnavailable (-9985)
+
 /* PaHostApiTypeId values rtmixer treats specially. */
 #define paJACK 12
 
