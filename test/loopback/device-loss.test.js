@@ -105,3 +105,25 @@ describe('Device loss: a JACK server killed under an open Mixer', function () {
     server = await restart(server);
   });
 });
+
+describe('One PortAudio session for the process', function () {
+  this.timeout(30000);
+  const { native } = require('../../dist/src/native');
+
+  it('opens and closes mixers without re-initialising PortAudio (no JACK client churn), and rescans only when asked', async () => {
+    await rescanDevices();
+    const before = native().deviceListing().generation;
+    for (let i = 0; i < 5; i++) await new Mixer({ hostApi: 'JACK', device: 'system' }).close();
+    assert.equal(native().deviceListing().generation, before, 'no re-initialisation for an open');
+    const mixer = new Mixer({ hostApi: 'JACK', device: 'system' });
+    try {
+      await rescanDevices(); // a stream holds the session: nothing to rescan
+      assert.equal(native().deviceListing().generation, before);
+    } finally {
+      await mixer.close();
+    }
+    const { devices } = await rescanDevices();
+    assert.equal(native().deviceListing().generation, before + 1);
+    assert.ok(devices.some((d) => d.name === 'system'));
+  });
+});
