@@ -46,7 +46,11 @@ static int anonymous_file(char *path, size_t pathlen) {
     return mkstemp(path);
 }
 
-int pa_load_copy(const pa_functions *loaded, pa_functions *out, char *err, size_t errlen) {
+int pa_load_copy(pa_functions *out, char *err, size_t errlen) {
+    /* Always from the file the first copy came from (a copy's own name is an
+     * anonymous file that no longer exists). */
+    const pa_functions *loaded = pa_load(err, (unsigned long)errlen);
+    if (!loaded) return 0;
     Dl_info info;
     if (!dladdr(*(void **)&loaded->Initialize, &info) || !info.dli_fname) {
         snprintf(err, errlen, "cannot find the PortAudio library file to load it again");

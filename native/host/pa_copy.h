@@ -18,9 +18,9 @@
 extern "C" {
 #endif
 
-/* Loads another copy of the library `loaded` came from and fills `out`.
+/* Loads another copy of the library pa_load() loaded and fills `out`.
  * Returns 0 with a message in err. */
-int pa_load_copy(const pa_functions *loaded, pa_functions *out, char *err, size_t errlen);
+int pa_load_copy(pa_functions *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -189,7 +189,7 @@ static int replace_current(const char *why, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return 0;
     }
-    if (!pa_load_copy(&current->fn, &next->fn, err, errlen)) {
+    if (!pa_load_copy(&next->fn, err, errlen)) {
         free(next);
         return 0;
     }
