@@ -2,107 +2,39 @@
 // A JACK server SIGKILLed under an open Mixer: the loss is noticed within a
 // fraction of a second, the mixer closes itself (every action settles closed,
 // later calls throw ERR_RTMIXER_CLOSED), close() is prompt, and once the
-// server is back a new Mixer in the same process opens and plays. Uses a JACK
-// server of its own (never the suite's), then returns the PortAudio session
-// to the suite's server.
+// server is back a new Mixer in the same process opens and plays. Runs in a
+// child process with a JACK server of its own (never the suite's): see
+// test/helpers/device-loss-child.js. Then: one PortAudio session, in-process.
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
 const { Mixer, rescanDevices } = require('../..');
-const { freeServerName, startJackServer } = require('../../tools/jack-server');
 
-function once(emitter, event, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(event, (value) => {
-      clearTimeout(timer);
-      resolve(value);
+describe('Device loss: a JACK server killed under an open Mixer (in a child process)', function () {
+  this.timeout(90000);
+
+  it('emits ERR_RTMIXER_STREAM_LOST quickly, settles everything closed, closes promptly, reopens after a restart, and a close() racing a kill is prompt', async () => {
+    const child = spawnSync(process.execPath, [path.join(__dirname, '..', 'helpers', 'device-loss-child.js')], {
+      encoding: 'utf8',
+      timeout: 80000,
     });
-  });
-}
-
-/** Starts the server again under its name once the killed one has gone (JACK refuses a name whose process still exists). */
-async function restart(server) {
-  for (let i = 0; i < 500 && fs.existsSync(`/proc/${server.pid}`); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  return startJackServer({ name: server.name });
-}
-
-describe('Device loss: a JACK server killed under an open Mixer', function () {
-  this.timeout(60000);
-  let suiteServer = null; // read once the suite's root hook has started its server
-  let server;
-
-  before(async () => {
-    suiteServer = process.env.JACK_DEFAULT_SERVER;
-    server = startJackServer({ name: freeServerName() }); // sets JACK_DEFAULT_SERVER
-    await rescanDevices(); // PortAudio's session now talks to our server
-  });
-
-  after(async () => {
-    if (server) server.stop();
-    if (suiteServer === undefined) delete process.env.JACK_DEFAULT_SERVER;
-    else if (suiteServer !== null) process.env.JACK_DEFAULT_SERVER = suiteServer;
-    await rescanDevices(); // back to the suite's server (the session to ours is retired)
-  });
-
-  it('emits ERR_RTMIXER_STREAM_LOST quickly, settles everything closed, closes promptly, and reopens after a restart', async () => {
-    const mixer = new Mixer({ hostApi: 'JACK', device: 'system' });
-    const long = mixer.play(new Float32Array(48000 * 2 * 30).fill(0.01));
-    const scheduled = mixer.play(new Float32Array(480 * 2), { at: mixer.currentFrame + 48000 * 20 });
-    const recording = mixer.record(48000 * 20);
-    // Let the stream run a little, so the kill lands mid-stream.
-    while (mixer.currentFrame < 4800) await new Promise((resolve) => setTimeout(resolve, 10));
-
-    const lost = once(mixer, 'error', 5000);
-    const killedAt = performance.now();
-    process.kill(server.pid, 'SIGKILL');
-    const stats = mixer.fetchStats(); // submitted into the dying stream
-    const err = await lost;
-    const detectionMs = performance.now() - killedAt;
-    console.log(`      detected ${detectionMs.toFixed(0)} ms after SIGKILL (${err.reason})`);
-    assert.equal(err.code, 'ERR_RTMIXER_STREAM_LOST');
-    assert.match(err.message, /^device lost: the audio stream on "system"/);
-    assert.ok(detectionMs < 1000, `detected after ${detectionMs} ms`);
-    assert.equal(mixer.closed, true);
-    assert.equal(mixer.lostError, err);
-
-    for (const action of [long, scheduled, recording]) {
-      const result = await action.done;
-      assert.equal(result.closed, true);
-    }
-    await assert.rejects(stats, { code: 'ERR_RTMIXER_CLOSED' });
-    assert.throws(() => mixer.play(new Float32Array(2)), { code: 'ERR_RTMIXER_CLOSED', message: /device lost/ });
-    const closeStart = performance.now();
-    await mixer.close();
-    assert.ok(performance.now() - closeStart < 100, 'close() after the loss is prompt');
-
-    // The server comes back: a new Mixer in this process opens and plays.
-    server = await restart(server);
-    await rescanDevices();
-    const again = new Mixer({ hostApi: 'JACK', device: 'system' });
-    try {
-      const played = await again.play(new Float32Array(480 * 2).fill(0.01)).done;
-      assert.equal(played.closed, false);
-      assert.equal(played.frames, 480);
-    } finally {
-      await again.close();
-    }
-  });
-
-  it('a close() that races the kill, before the loss is noticed, is still prompt', async () => {
-    await rescanDevices();
-    const mixer = new Mixer({ hostApi: 'JACK', device: 'system' });
-    const playing = mixer.play(new Float32Array(48000 * 2 * 10));
-    while (mixer.currentFrame < 4800) await new Promise((resolve) => setTimeout(resolve, 10));
-    process.kill(server.pid, 'SIGKILL');
-    // JACK tells the client within milliseconds; close at once, well inside the watcher's tick or right after it.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const closeStart = performance.now();
-    await mixer.close();
-    const closeMs = performance.now() - closeStart;
-    console.log(`      close() ${closeMs.toFixed(0)} ms right after SIGKILL`);
-    assert.ok(closeMs < 1500, `close() took ${closeMs} ms`);
-    assert.equal((await playing.done).closed, true);
-    server = await restart(server);
+    assert.equal(child.status, 0, `${child.stdout}\n${child.stderr}`);
+    const report = JSON.parse(child.stdout);
+    console.log(`      detected ${report.detectionMs.toFixed(0)} ms after SIGKILL (${report.reason}); close() ${report.closeAfterLossMs.toFixed(1)} ms after the loss, ${report.raceCloseMs.toFixed(0)} ms when it raced the kill`);
+    assert.equal(report.code, 'ERR_RTMIXER_STREAM_LOST');
+    assert.match(report.message, /^device lost: the audio stream on "system"/);
+    assert.ok(report.detectionMs < 1000, `detected after ${report.detectionMs} ms`);
+    assert.equal(report.closed, true);
+    assert.equal(report.lostErrorKept, true);
+    assert.deepEqual(report.results, [true, true, true]);
+    assert.equal(report.stats, 'ERR_RTMIXER_CLOSED');
+    assert.equal(report.later.code, 'ERR_RTMIXER_CLOSED');
+    assert.match(report.later.message, /device lost/);
+    assert.ok(report.closeAfterLossMs < 100, 'close() after the loss is prompt');
+    assert.deepEqual(report.reopened, { closed: false, frames: 480 });
+    assert.ok(report.raceCloseMs < 1500, `close() racing the kill took ${report.raceCloseMs} ms`);
+    assert.equal(report.raceClosed, true);
+    assert.match(child.stderr, /rtmixer: abandoned the audio stream without closing it \(the JACK server went away/);
   });
 });
 
