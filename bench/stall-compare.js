@@ -9,7 +9,7 @@
 // ±3 ms is that client's own ("alone"); the rest hit the whole graph (the
 // server's xruns). Beside it: the page faults each audio thread took meanwhile.
 'use strict';
-const { fork, spawn } = require('node:child_process');
+const { fork, spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
 const { buildClients } = require('./clients/build');
@@ -66,38 +66,45 @@ function analyse(counted, windows, names) {
 }
 
 const CLIENTS = {
-  mixer: { port: 'PortAudio:out_0' },
+  mixer: { port: null }, // found when it joins: PortAudio:out_0, or PortAudio-NN:out_0 beside another PortAudio client
   'plain JACK': { exe: 'jack-sine', port: 'jack-sine:out' },
   'plain PortAudio': { exe: 'pa-sine', port: 'pa-sine:out_0' },
 };
 
 /** Starts the clients one after another in `order` (JACK runs them in the order they joined). */
+const jackPorts = (env) => execFileSync('jack_lsp', ['-s', env.JACK_DEFAULT_SERVER], { encoding: 'utf8' }).split('\n').map((p) => p.trim());
+
 async function startAll(order, bins, env, started) {
   const pids = {};
+  const ports = {};
   let mixer;
   for (const name of order) {
     if (name === 'mixer') {
+      const before = new Set(jackPorts(env));
       mixer = fork(path.join(__dirname, 'stall-mixer-child.js'), { env, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
       started.push(mixer);
       await message(mixer, 'ready');
       pids[name] = mixer.pid;
+      ports[name] = jackPorts(env).find((p) => !before.has(p) && /^PortAudio.*:out_0$/.test(p));
+      if (!ports[name]) throw new Error('the mixer\'s JACK port did not appear');
     } else {
       const client = startClient(bins[CLIENTS[name].exe], [CLIENTS[name].exe], env);
       started.push(client.child);
       pids[name] = (await client.ready).pid;
+      ports[name] = CLIENTS[name].port;
     }
   }
-  return { pids, mixer };
+  return { pids, ports, mixer };
 }
 
 /** One round: the three clients joined in `order`, counted for `seconds`. */
 async function round(seconds, order, stall, bins, env) {
   const started = [];
   try {
-    const { pids, mixer } = await startAll(order, bins, env, started);
+    const { pids, ports, mixer } = await startAll(order, bins, env, started);
     const names = Object.keys(CLIENTS);
     const before = names.map((name) => audioThread(pids[name]));
-    const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => CLIENTS[n].port)], env, (seconds + 30) * 1000);
+    const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => ports[n])], env, (seconds + 30) * 1000);
     const stalls = message(mixer, 'windows');
     mixer.send({ stall: stall ? seconds + 1.5 : 0 }); // the counter lets the graph settle for 1 s first
     const counted = JSON.parse(await counting);
