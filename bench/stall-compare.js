@@ -13,7 +13,7 @@ const { fork, spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
 const { buildClients } = require('./clients/build');
-const { audioThread, stat } = require('./threads');
+const { audioThread, stat, preemptions } = require('./threads');
 
 const NEAR_NS = 3e6;
 
@@ -22,7 +22,7 @@ function startClient(exe, args, env) {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const ready = new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error(`${path.basename(exe)} was not ready within 20 s`)), 20000).unref();
+    setTimeout(() => reject(new Error(`${path.basename(exe)} was not ready within 60 s`)), 60000).unref();
     child.stdout.on('data', (d) => { if (/ready/.test(d)) resolve(child); });
     child.on('exit', (code) => reject(new Error(`${path.basename(exe)} exited (${code}) before it was ready: ${stderr.split('\n').filter((l) => !/^ALSA lib/.test(l)).join('\n')}`)));
   });
@@ -52,7 +52,7 @@ function run(exe, args, env, timeoutMs) {
 function faultsSince(pid, before) {
   if (!before) return { thread: null };
   const after = stat(pid, before.tid);
-  return { policy: `${before.policy} ${before.rtPriority}`, minorFaults: after.minflt - before.minflt, majorFaults: after.majflt - before.majflt };
+  return { policy: `${before.policy} ${before.rtPriority}`, minorFaults: after.minflt - before.minflt, majorFaults: after.majflt - before.majflt, preempted: preemptions(pid, before.tid) - before.preempted };
 }
 
 function analyse(counted, windows, names) {
@@ -103,7 +103,10 @@ async function round(seconds, order, stall, bins, env) {
   try {
     const { pids, ports, mixer } = await startAll(order, bins, env, started);
     const names = Object.keys(CLIENTS);
-    const before = names.map((name) => audioThread(pids[name]));
+    const before = names.map((name) => {
+      const thread = audioThread(pids[name]);
+      return thread && { ...thread, preempted: preemptions(pids[name], thread.tid) };
+    });
     const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => ports[n])], env, (seconds + 30) * 1000);
     const stalls = message(mixer, 'windows');
     mixer.send({ stall: stall ? seconds + 1.5 : 0 }); // the counter lets the graph settle for 1 s first
@@ -112,12 +115,21 @@ async function round(seconds, order, stall, bins, env) {
     const faults = names.map((name, i) => faultsSince(pids[name], before[i]));
     mixer.send({ close: true });
     const rows = analyse(counted, windows, names);
-    names.forEach((name, i) => Object.assign(rows[name], { audioThread: faults[i].policy ?? 'not found (no real-time thread)', minorFaults: faults[i].minorFaults, majorFaults: faults[i].majorFaults }));
+    names.forEach((name, i) => Object.assign(rows[name], { audioThread: faults[i].policy ?? 'not found (no real-time thread)', minorFaults: faults[i].minorFaults, majorFaults: faults[i].majorFaults, preempted: faults[i].preempted }));
     return { order, serverXruns: counted.xruns, stalls: windows.length, rows };
   } finally {
-    for (const child of started) if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await Promise.all(started.map(stop));
   }
+}
+
+/** SIGTERM (the clients leave JACK cleanly), SIGKILL after 5 s; resolves once it exited. */
+function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
 }
 
 /**
@@ -141,7 +153,7 @@ module.exports = async function stallCompare(seconds = 60, { stall = true } = {}
   }
   const total = Object.fromEntries(names.map((name) => {
     const sum = (key) => rounds.reduce((acc, r) => acc + r.rows[name][key], 0);
-    return [name, { breaks: sum('breaks'), alone: sum('alone'), duringStall: sum('duringStall'), brokenFrames: sum('brokenFrames'), minorFaults: sum('minorFaults'), majorFaults: sum('majorFaults'), audioThread: rounds[0].rows[name].audioThread, perRound: rounds.map((r) => r.rows[name].breaks) }];
+    return [name, { breaks: sum('breaks'), alone: sum('alone'), duringStall: sum('duringStall'), brokenFrames: sum('brokenFrames'), minorFaults: sum('minorFaults'), majorFaults: sum('majorFaults'), preempted: sum('preempted'), audioThread: rounds[0].rows[name].audioThread, perRound: rounds.map((r) => r.rows[name].breaks) }];
   }));
   return {
     seconds,
@@ -156,6 +168,6 @@ module.exports = async function stallCompare(seconds = 60, { stall = true } = {}
 
 module.exports.print = function print(r) {
   console.log(`6. Stalled event loop beside plain clients: ${r.seconds} s, one JACK dummy server (${r.server}), 1 kHz sine from each; the mixer's event loop blocked 200 ms every 400 ms with garbage churn (arrays up to 320 MiB); breaks = runs of frames that break the sine's period in a separate JACK recorder; alone = no other client broke within 3 ms`);
-  console.table(Object.fromEntries(Object.entries(r.rows).map(([k, v]) => [k, { breaks: v.breaks, 'per round': v.perRound.join(' / '), alone: v.alone, 'during a stall': v.duringStall, 'audio thread': v.audioThread, 'minor faults': v.minorFaults, 'major faults': v.majorFaults }])));
+  console.table(Object.fromEntries(Object.entries(r.rows).map(([k, v]) => [k, { breaks: v.breaks, 'per round': v.perRound.join(' / '), alone: v.alone, 'during a stall': v.duringStall, 'audio thread': v.audioThread, 'minor faults': v.minorFaults, 'major faults': v.majorFaults, preempted: v.preempted }])));
   console.log(`   server xruns meanwhile: ${r.serverXruns}; load average ${r.loadAverage.join(' ')}\n`);
 };

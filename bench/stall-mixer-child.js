@@ -46,10 +46,18 @@ async function stall(seconds) {
   return windows;
 }
 
-const mixer = new Mixer({ device: 'system', hostApi: 'JACK', inputChannels: 0, outputChannels: 1 });
+// BENCH_STALL_RECORD=1 (a diagnosis, not part of `npm run bench`): the mixer also
+// records one input channel meanwhile, so its callback writes fresh pages.
+const recording = process.env.BENCH_STALL_RECORD === '1';
+const mixer = new Mixer({ device: 'system', hostApi: 'JACK', inputChannels: recording ? 1 : 0, outputChannels: 1 });
 mixer.play(sine(mixer), { loop: true });
 process.on('message', async (msg) => {
-  if (msg.stall !== undefined) process.send({ windows: await stall(msg.stall) });
+  if (msg.stall !== undefined) {
+    const take = recording ? mixer.record(Math.round((msg.stall + 1) * mixer.sampleRate)) : null;
+    const windows = await stall(msg.stall);
+    if (take) await take.done;
+    process.send({ windows });
+  }
   if (msg.stats) process.send({ stats: await mixer.fetchStats() });
   if (msg.close) {
     await mixer.close();

@@ -13,6 +13,11 @@ function stat(pid, tid) {
   return { minflt: Number(f[7]), majflt: Number(f[9]), utime: Number(f[11]), stime: Number(f[12]), rtPriority: Number(f[37]), policy: POLICIES[Number(f[38])] ?? String(f[38]) };
 }
 
+/** Times the thread was preempted (nonvoluntary_ctxt_switches in /proc/PID/task/TID/status). */
+function preemptions(pid, tid) {
+  return Number(/nonvoluntary_ctxt_switches:\s*(\d+)/.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))[1]);
+}
+
 function threads(pid) {
   return fs.readdirSync(`/proc/${pid}/task`).map((tid) => ({ tid: Number(tid), ...stat(pid, tid) }));
 }
@@ -30,4 +35,4 @@ function processCpuSeconds(pid) {
   return (s.utime + s.stime) / 100; // USER_HZ is 100 on Linux
 }
 
-module.exports = { stat, threads, audioThread, processCpuSeconds };
+module.exports = { stat, preemptions, threads, audioThread, processCpuSeconds };
