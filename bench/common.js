@@ -24,4 +24,21 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-module.exports = { loopbackMixer, sleep, blockEventLoop, median };
+/**
+ * Runs a benchmark module that starts its own JACK server (`require(file)(seconds)`)
+ * and prints it with its print(); one that cannot run here (JACK or PortAudio
+ * headers missing, every server name taken) says why, and the rest go on.
+ */
+async function runAndPrint(file, seconds) {
+  const bench = require(file);
+  try {
+    const result = await bench(seconds);
+    bench.print(result);
+    return result;
+  } catch (err) {
+    console.log(`${err.message}\n`);
+    return { error: err.message };
+  }
+}
+
+module.exports = { loopbackMixer, sleep, blockEventLoop, median, runAndPrint };

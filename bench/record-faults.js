@@ -4,10 +4,12 @@
 // JavaScript thread it costs none. Counted from /proc for the real-time thread
 // JACK runs the callback on, around the whole record.
 'use strict';
+const { startJackServer } = require('../tools/jack-server');
 const { loopbackMixer } = require('./common');
 const { audioThread, stat } = require('./threads');
 
 module.exports = async function recordFaults(seconds = 60) {
+  const server = startJackServer();
   const mixer = await loopbackMixer();
   try {
     const thread = audioThread(process.pid);
@@ -26,6 +28,7 @@ module.exports = async function recordFaults(seconds = 60) {
     };
   } finally {
     await mixer.close();
+    server.stop();
   }
 };
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: prints each figure with how it was measured and writes
 // bench/results.json (BENCHMARKS.md and bench/chart.svg are made from it).
-// BENCH_QUICK=1 shortens the long runs (stalls 3 s, periods 5 s each).
+// BENCH_QUICK=1 shortens the long runs (stalls 3 s, periods 5 s each, the stall
+// comparison and the record 10 s, CPU 3 s each).
 'use strict';
 process.env.RTMIXER_DEV_ADDON = process.env.RTMIXER_DEV_ADDON ?? '1'; // bench kernels (binding.gyp target rtmixer_dev)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
+const { runAndPrint } = require('./common');
 
 const quick = process.env.BENCH_QUICK === '1';
 const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));
@@ -50,6 +52,9 @@ async function main() {
   results.periods = await require('./periods')(quick ? 5 : 60);
   console.log(`5. Smallest period with 64 voices and no xrun (${results.periods.rows[0].seconds} s each): ${results.periods.smallestClean}`);
   console.table(results.periods.rows);
+  results.stallCompare = await runAndPrint('./stall-compare', quick ? 10 : 60); // 6. stalled Node beside plain JACK/PortAudio clients
+  results.recordFaults = await runAndPrint('./record-faults', quick ? 10 : 60); // 7. audio-thread page faults during a record
+  results.cpu = await runAndPrint('./cpu', quick ? 3 : 10); // 8. one sound's CPU beside node-web-audio-api
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2));
   require('./chart')(results, path.join(__dirname, 'chart.svg'));
 }

@@ -108,15 +108,15 @@ async function round(seconds, order, stall, bins, env) {
       return thread && { ...thread, preempted: preemptions(pids[name], thread.tid) };
     });
     const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => ports[n])], env, (seconds + 30) * 1000);
-    const stalls = message(mixer, 'windows');
+    const stalls = new Promise((resolve) => mixer.on('message', (m) => m.windows && resolve(m)));
     mixer.send({ stall: stall ? seconds + 1.5 : 0 }); // the counter lets the graph settle for 1 s first
     const counted = JSON.parse(await counting);
-    const windows = await stalls;
+    const { windows, callback } = await stalls;
     const faults = names.map((name, i) => faultsSince(pids[name], before[i]));
     mixer.send({ close: true });
     const rows = analyse(counted, windows, names);
     names.forEach((name, i) => Object.assign(rows[name], { audioThread: faults[i].policy ?? 'not found (no real-time thread)', minorFaults: faults[i].minorFaults, majorFaults: faults[i].majorFaults, preempted: faults[i].preempted }));
-    return { order, serverXruns: counted.xruns, stalls: windows.length, rows };
+    return { order, serverXruns: counted.xruns, stalls: windows.length, mixerCallback: callback, rows };
   } finally {
     await Promise.all(started.map(stop));
   }
@@ -160,6 +160,7 @@ module.exports = async function stallCompare(seconds = 60, { stall = true } = {}
     stall,
     server: server.command,
     serverXruns: rounds.reduce((acc, r) => acc + r.serverXruns, 0),
+    mixerCallbackMaxUs: Math.max(...rounds.map((r) => r.mixerCallback.maxUs)),
     loadAverage: require('node:os').loadavg().map((l) => Number(l.toFixed(2))),
     rows: total,
     rounds,
@@ -169,5 +170,6 @@ module.exports = async function stallCompare(seconds = 60, { stall = true } = {}
 module.exports.print = function print(r) {
   console.log(`6. Stalled event loop beside plain clients: ${r.seconds} s, one JACK dummy server (${r.server}), 1 kHz sine from each; the mixer's event loop blocked 200 ms every 400 ms with garbage churn (arrays up to 320 MiB); breaks = runs of frames that break the sine's period in a separate JACK recorder; alone = no other client broke within 3 ms`);
   console.table(Object.fromEntries(Object.entries(r.rows).map(([k, v]) => [k, { breaks: v.breaks, 'per round': v.perRound.join(' / '), alone: v.alone, 'during a stall': v.duringStall, 'audio thread': v.audioThread, 'minor faults': v.minorFaults, 'major faults': v.majorFaults, preempted: v.preempted }])));
-  console.log(`   server xruns meanwhile: ${r.serverXruns}; load average ${r.loadAverage.join(' ')}\n`);
+  const ratio = (other) => (r.rows[other].breaks ? (r.rows.mixer.breaks / r.rows[other].breaks).toFixed(2) : 'n/a');
+  console.log(`   mixer / plain JACK breaks ${ratio('plain JACK')}, mixer / plain PortAudio ${ratio('plain PortAudio')}; the mixer's longest callback ${r.mixerCallbackMaxUs.toFixed(0)} µs; server xruns meanwhile: ${r.serverXruns}; load average ${r.loadAverage.join(' ')}\n`);
 };

@@ -5,7 +5,9 @@
 // every 400 ms while churning garbage (big typed arrays that the allocator
 // maps and unmaps, and short-lived objects for V8's collector). It answers
 // with the stall windows on CLOCK_MONOTONIC (ns, as process.hrtime), so the
-// parent can tell breaks inside a stall from breaks outside one.
+// parent can tell breaks inside a stall from breaks outside one, and with the
+// callback's own mean and longest duration meanwhile (a page fault that waits
+// for the kernel's memory-map lock shows there).
 'use strict';
 const { Mixer } = require('..');
 
@@ -53,10 +55,12 @@ const mixer = new Mixer({ device: 'system', hostApi: 'JACK', inputChannels: reco
 mixer.play(sine(mixer), { loop: true });
 process.on('message', async (msg) => {
   if (msg.stall !== undefined) {
+    await mixer.fetchStats(); // starts the stats afresh
     const take = recording ? mixer.record(Math.round((msg.stall + 1) * mixer.sampleRate)) : null;
     const windows = await stall(msg.stall);
     if (take) await take.done;
-    process.send({ windows });
+    const { callbackDuration } = await mixer.fetchStats();
+    process.send({ windows, callback: { meanUs: callbackDuration.mean * 1e6, maxUs: callbackDuration.max * 1e6 } });
   }
   if (msg.stats) process.send({ stats: await mixer.fetchStats() });
   if (msg.close) {
