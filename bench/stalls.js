@@ -44,7 +44,7 @@ module.exports = async function stalls(seconds = 10) {
   const result = {};
 
   // The mixer: the whole sound handed to the callback once.
-  let at = mixer.currentFrame + 4800;
+  let at = mixer.currentFrame + 48000; // 1 s ahead: on a loaded machine a submission can take over 100 ms
   let rec = mixer.record(frames + latency, { at, channels: [1] });
   mixer.play(signal(frames), { at, channels: [1] });
   await disturb(seconds + 0.2);
@@ -60,7 +60,7 @@ module.exports = async function stalls(seconds = 10) {
     if (n > 0) written += ring.write(source.subarray(written, written + n));
   };
   feed();
-  at = mixer.currentFrame + 480;
+  at = mixer.currentFrame + 48000;
   rec = mixer.record(frames + latency + 4800, { at, channels: [1] });
   const player = mixer.playRingbuffer(ring, { at, channels: [1] });
   const timer = setInterval(() => {
