@@ -8,9 +8,9 @@ module.exports = async function timing() {
 
   // Random triggers inside one long recording; amplitude names the trigger.
   const triggers = 40;
-  const start = mixer.currentFrame + 2400;
+  const start = mixer.currentFrame + 24000; // 0.5 s ahead: a loaded machine can take 100 ms to submit
   const rec = mixer.record(mixer.sampleRate * 4, { at: start, channels: [1] });
-  await sleep(80);
+  await sleep(600); // past the record's start
   const calledAt = [];
   for (let i = 0; i < triggers; i++) {
     await sleep(20 + Math.random() * 50);
@@ -26,7 +26,7 @@ module.exports = async function timing() {
   // 1000 starts on a 96-frame grid: each must land on its exact frame.
   const grid = 96;
   const count = 1000;
-  const t0 = mixer.currentFrame + 4800;
+  const t0 = mixer.currentFrame + 48000; // 1 s ahead: 1000 submissions on a loaded machine
   const gridRec = mixer.record(count * grid + latency + grid, { at: t0, channels: [1] });
   const plays = [];
   for (let k = 0; k < count; k++) plays.push(mixer.play(new Float32Array([0.5, 0]), { at: t0 + k * grid }));
