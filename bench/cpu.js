@@ -59,7 +59,7 @@ module.exports = async function cpu(seconds = 10) {
 
 module.exports.print = function print(r) {
   const cell = (x) => (x.error ? `n/a: ${x.error}` : x.cpuPerSecond);
-  console.log(`8. Whole-process CPU seconds per second (user + system, all threads; ${r.seconds} s each, 48 kHz, 64-frame JACK periods)`);
+  console.log(`9. Whole-process CPU seconds per second (user + system, all threads; ${r.seconds} s each, 48 kHz, 64-frame JACK periods)`);
   console.table(Object.fromEntries(Object.entries(r.rows).map(([mode, v]) => [mode, { rtmixer: cell(v.rtmixer), 'node-web-audio-api': cell(v['node-web-audio-api']) }])));
   console.log(`   load average ${r.loadAverage.join(' ')}\n`);
 };

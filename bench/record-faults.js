@@ -33,6 +33,6 @@ module.exports = async function recordFaults(seconds = 60) {
 };
 
 module.exports.print = function print(r) {
-  if (r.error) return console.log(`7. Page faults on the audio thread during a record: ${r.error}\n`);
-  console.log(`7. Page faults on the audio thread during a ${r.seconds} s stereo record (${r.bufferPages} pages of buffer): ${r.minorFaults} minor, ${r.majorFaults} major\n`);
+  if (r.error) return console.log(`8. Page faults on the audio thread during a record: ${r.error}\n`);
+  console.log(`8. Page faults on the audio thread during a ${r.seconds} s stereo record (${r.bufferPages} pages of buffer): ${r.minorFaults} minor, ${r.majorFaults} major\n`);
 };

@@ -168,7 +168,7 @@ module.exports = async function stallCompare(seconds = 60, { stall = true } = {}
 };
 
 module.exports.print = function print(r) {
-  console.log(`6. Stalled event loop beside plain clients: ${r.seconds} s, one JACK dummy server (${r.server}), 1 kHz sine from each; the mixer's event loop blocked 200 ms every 400 ms with garbage churn (arrays up to 320 MiB); breaks = runs of frames that break the sine's period in a separate JACK recorder; alone = no other client broke within 3 ms`);
+  console.log(`7. Stalled event loop beside plain clients: ${r.seconds} s, one JACK dummy server (${r.server}), 1 kHz sine from each; the mixer's event loop blocked 200 ms every 400 ms with garbage churn (arrays up to 320 MiB); breaks = runs of frames that break the sine's period in a separate JACK recorder; alone = no other client broke within 3 ms`);
   console.table(Object.fromEntries(Object.entries(r.rows).map(([k, v]) => [k, { breaks: v.breaks, 'per round': v.perRound.join(' / '), alone: v.alone, 'during a stall': v.duringStall, 'audio thread': v.audioThread, 'minor faults': v.minorFaults, 'major faults': v.majorFaults, preempted: v.preempted }])));
   const ratio = (other) => (r.rows[other].breaks ? (r.rows.mixer.breaks / r.rows[other].breaks).toFixed(2) : 'n/a');
   console.log(`   mixer / plain JACK breaks ${ratio('plain JACK')}, mixer / plain PortAudio ${ratio('plain PortAudio')}; the mixer's longest callback ${r.mixerCallbackMaxUs.toFixed(0)} µs; server xruns meanwhile: ${r.serverXruns}; load average ${r.loadAverage.join(' ')}\n`);
