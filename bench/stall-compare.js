@@ -107,7 +107,7 @@ async function round(seconds, order, stall, bins, env) {
       const thread = audioThread(pids[name]);
       return thread && { ...thread, preempted: preemptions(pids[name], thread.tid) };
     });
-    const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => ports[n])], env, (seconds + 30) * 1000);
+    const counting = run(bins['break-counter'], [String(seconds), ...names.map((n) => ports[n])], env, Math.round((seconds + 30) * 1000));
     const stalls = new Promise((resolve) => mixer.on('message', (m) => m.windows && resolve(m)));
     mixer.send({ stall: stall ? seconds + 1.5 : 0 }); // the counter lets the graph settle for 1 s first
     const counted = JSON.parse(await counting);
