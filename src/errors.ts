@@ -8,7 +8,12 @@ export type RtMixerErrorCode =
   | 'ERR_RTMIXER_LATE_START'
   | 'ERR_RTMIXER_ACTION_FINISHED'
   | 'ERR_RTMIXER_NATIVE'
-  | 'ERR_RTMIXER_STREAM_LOST';
+  | 'ERR_RTMIXER_STREAM_LOST'
+  // Decoding sound files (src/decode/errors.ts):
+  | 'ERR_RTMIXER_UNSUPPORTED_FORMAT'
+  | 'ERR_RTMIXER_MALFORMED_FILE'
+  | 'ERR_RTMIXER_DECODE_LIMIT'
+  | 'ERR_RTMIXER_ABORTED';
 
 export class RtMixerError extends Error {
   readonly code: RtMixerErrorCode;

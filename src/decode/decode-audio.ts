@@ -1,0 +1,72 @@
+// decodeAudio(): a whole sound file to interleaved float32 samples, on a
+// decode thread, so the caller's event loop (Node-RED's flows) never waits.
+import { InvalidArgumentError } from '../errors';
+import { describeValue } from '../validate';
+import { DecodeAbortedError } from './errors';
+import { DEFAULT_MAX_BYTES, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './limits';
+import { pickSlot, send } from './worker-pool';
+
+export interface DecodeOptions {
+  /** Resample to this rate (8000..384000) when the file's rate differs. */
+  sampleRate?: number;
+  /** Largest decoded (and resampled) float32 output, in bytes; default 1 GiB. */
+  maxBytes?: number;
+  /** Aborts the decode: the promise rejects with ERR_RTMIXER_ABORTED. */
+  signal?: AbortSignal;
+}
+
+export interface DecodedAudio {
+  /** Interleaved: `channels` samples per frame. */
+  samples: Float32Array;
+  channels: number;
+  sampleRate: number;
+  /** The file's own rate (differs from sampleRate when it was resampled). */
+  sourceRate: number;
+  /** 'wav', 'mp3', 'flac', 'vorbis' or 'opus': what the content was recognised as. */
+  format: string;
+}
+
+export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Promise<DecodedAudio> {
+  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(input instanceof Uint8Array)) {
+    throw new InvalidArgumentError(`decodeAudio() takes the bytes of a sound file (Buffer or Uint8Array), got ${describeValue(bytes)}`);
+  }
+  const settings = checkOptions(options);
+  const { signal } = options;
+  if (signal?.aborted) throw new DecodeAbortedError();
+  // Copied into a buffer of its own, which moves to the thread: the caller's Buffer stays usable.
+  const copy = new Uint8Array(input);
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const reply = send(pickSlot(), { type: 'decode', bytes: copy.buffer, settings, cancel }, [copy.buffer]);
+  if (!signal) return toDecoded(await reply);
+  const aborted = new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => {
+      Atomics.store(cancel, 0, 1);
+      reject(new DecodeAbortedError());
+    }, { once: true });
+  });
+  reply.catch(() => undefined); // settled after an abort: nobody waits for it
+  return toDecoded(await Promise.race([reply, aborted]));
+}
+
+function toDecoded(reply: { samples?: ArrayBuffer; channels?: number; sampleRate?: number; sourceRate?: number; format?: string }): DecodedAudio {
+  return {
+    samples: new Float32Array(reply.samples as ArrayBuffer),
+    channels: reply.channels as number,
+    sampleRate: reply.sampleRate as number,
+    sourceRate: reply.sourceRate as number,
+    format: reply.format as string,
+  };
+}
+
+function checkOptions(options: DecodeOptions): { sampleRate?: number; maxBytes: number } {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`decodeAudio() options must be an object, got ${describeValue(options)}`);
+  const { sampleRate, maxBytes = DEFAULT_MAX_BYTES } = options;
+  if (sampleRate !== undefined && (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE)) {
+    throw new InvalidArgumentError(`sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${describeValue(sampleRate)}`);
+  }
+  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) {
+    throw new InvalidArgumentError(`maxBytes must be a positive number of bytes, got ${describeValue(maxBytes)}`);
+  }
+  return { sampleRate, maxBytes };
+}

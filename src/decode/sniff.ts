@@ -1,0 +1,78 @@
+// The format of a sound file from its first bytes, never from its name.
+import { UnsupportedFormatError } from './errors';
+
+export type SoundFormat = 'wav' | 'mp3' | 'flac' | 'vorbis' | 'opus';
+
+export interface Sniffed {
+  format: SoundFormat;
+  /** MP3 only: the first frame header says one channel. */
+  mono: boolean;
+}
+
+/** Bytes of ID3 tag (album art) we hold while looking for the audio behind it. */
+export const MAX_TAG_BYTES = 16 * 1024 * 1024;
+
+const SUPPORTED = 'WAV, MP3, FLAC, Ogg Vorbis and Ogg Opus files are supported';
+
+/** The format, or undefined while more bytes are needed to tell. */
+export function sniff(b: Uint8Array, ended: boolean): Sniffed | undefined {
+  const need = (n: number) => {
+    if (b.length >= n) return false;
+    if (ended) throw new UnsupportedFormatError(`The data is too short (${b.length} bytes) to be a sound file. ${SUPPORTED}`);
+    return true;
+  };
+  if (need(12)) return undefined;
+  const tag = (at: number) => String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
+  if (['RIFF', 'RIFX', 'RF64'].includes(tag(0)) && tag(8) === 'WAVE') return { format: 'wav', mono: false };
+  if (tag(0) === 'fLaC') return { format: 'flac', mono: false };
+  if (tag(0) === 'OggS') return sniffOgg(b, ended);
+  if (tag(0).startsWith('ID3')) {
+    // ID3v2: a 10-byte header whose size is four 7-bit bytes; the audio follows the tag.
+    const size = ((b[6] & 0x7f) << 21) | ((b[7] & 0x7f) << 14) | ((b[8] & 0x7f) << 7) | (b[9] & 0x7f);
+    const start = 10 + size + (b[5] & 0x10 ? 10 : 0);
+    if (start > MAX_TAG_BYTES) throw new UnsupportedFormatError(`The file starts with an ID3 tag of ${size} bytes, more than the ${MAX_TAG_BYTES} accepted`);
+    if (need(start + 4)) return undefined;
+    if (tag(start) === 'fLaC') return { format: 'flac', mono: false };
+    const mp3 = mpegFrame(b, start);
+    if (mp3) return mp3;
+    throw new UnsupportedFormatError(`The file has an ID3 tag but no MP3 or FLAC audio right after it. ${SUPPORTED}`);
+  }
+  const mp3 = mpegFrame(b, 0);
+  if (mp3) return mp3;
+  throw new UnsupportedFormatError(`${otherFormat(b, tag)}${SUPPORTED}`);
+}
+
+/** A valid MPEG audio frame header at `at` (sync, version, layer, bitrate and rate indices). */
+function mpegFrame(b: Uint8Array, at: number): Sniffed | undefined {
+  if (b[at] !== 0xff || (b[at + 1] & 0xe0) !== 0xe0) return undefined;
+  const version = (b[at + 1] >> 3) & 3;
+  const layer = (b[at + 1] >> 1) & 3;
+  const bitrate = b[at + 2] >> 4;
+  const rate = (b[at + 2] >> 2) & 3;
+  if (version === 1 || layer === 0 || bitrate === 15 || rate === 3) return undefined;
+  return { format: 'mp3', mono: b[at + 3] >> 6 === 3 };
+}
+
+function sniffOgg(b: Uint8Array, ended: boolean): Sniffed | undefined {
+  const segments = b[26];
+  const start = 27 + (segments ?? 0);
+  if (b.length < start + 8) {
+    if (ended) throw new UnsupportedFormatError('The Ogg file ends inside its first page');
+    return undefined;
+  }
+  const head = String.fromCharCode(...b.subarray(start, start + 8));
+  if (head.startsWith('\x01vorbis')) return { format: 'vorbis', mono: false };
+  if (head === 'OpusHead') return { format: 'opus', mono: false };
+  if (head.startsWith('\x7fFLAC')) return { format: 'flac', mono: false };
+  const what = head.startsWith('Speex') ? 'Ogg Speex' : head.startsWith('\x80theora') ? 'Ogg Theora (video)' : 'this Ogg codec';
+  throw new UnsupportedFormatError(`${what} is not supported. ${SUPPORTED}; convert it, e.g. sox in.ogg out.flac`);
+}
+
+function otherFormat(b: Uint8Array, tag: (at: number) => string): string {
+  if (tag(0) === 'FORM' && (tag(8) === 'AIFF' || tag(8) === 'AIFC')) return 'AIFF files are not supported (convert: sox in.aiff out.wav). ';
+  if (tag(4) === 'ftyp') return 'MP4/M4A (AAC) files are not supported (convert to FLAC, Ogg or MP3). ';
+  if (tag(0) === '.snd') return 'Sun/NeXT .au files are not supported (convert: sox in.au out.wav). ';
+  if (tag(0) === 'wvpk' || tag(0) === 'MAC ') return 'WavPack and Monkey\'s Audio are not supported (convert to FLAC). ';
+  if (b[0] === 0xff && (b[1] & 0xf6) === 0xf0) return 'AAC (ADTS) files are not supported (convert to FLAC, Ogg or MP3). ';
+  return 'The data is not a sound file this package reads. ';
+}
