@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from '../errors';
 import { describeValue } from '../validate';
 import { DecodeAbortedError } from './errors';
+import { copyInSlices } from './copy-in-slices';
 import { DEFAULT_MAX_BYTES, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './limits';
 import { pickSlot, send } from './worker-pool';
 
@@ -35,9 +36,10 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
   const { signal } = options;
   if (signal?.aborted) throw new DecodeAbortedError();
   // Copied into a buffer of its own, which moves to the thread: the caller's Buffer stays usable.
-  const copy = new Uint8Array(input);
+  const copy = await copyInSlices(input);
+  if (signal?.aborted) throw new DecodeAbortedError();
   const cancel = new Int32Array(new SharedArrayBuffer(4));
-  const reply = send(pickSlot(), { type: 'decode', bytes: copy.buffer, settings, cancel }, [copy.buffer]);
+  const reply = send(pickSlot(), { type: 'decode', bytes: copy.buffer as ArrayBuffer, settings, cancel }, [copy.buffer as ArrayBuffer]);
   if (!signal) return toDecoded(await reply);
   const aborted = new Promise<never>((_, reject) => {
     signal.addEventListener('abort', () => {
