@@ -46,6 +46,7 @@ export function createAudioDecoder(options: AudioDecoderOptions = {}): AudioDeco
   let opened: Promise<Reply> | undefined;
   let thread: Worker | undefined;
   let closed = false;
+  let failed: Error | undefined; // the first error: every later call reports it again
 
   // Session messages bypass the pool's bound: refusing one midway would break the stream.
   const open = () => {
@@ -61,6 +62,7 @@ export function createAudioDecoder(options: AudioDecoderOptions = {}): AudioDeco
     format: reply.format,
   });
   const request = async (type: 'push' | 'end', bytes?: Uint8Array): Promise<DecodedChunk> => {
+    if (failed) throw failed;
     if (closed) throw new InvalidArgumentError('The audio decoder has ended or was closed');
     const copy = bytes ? new Uint8Array(bytes) : undefined;
     const ready = open();
@@ -69,8 +71,13 @@ export function createAudioDecoder(options: AudioDecoderOptions = {}): AudioDeco
       ? send(slot, { type, session, bytes: (copy as Uint8Array).buffer as ArrayBuffer }, [(copy as Uint8Array).buffer as ArrayBuffer], false)
       : send(slot, { type, session }, [], false);
     if (type === 'end') closed = true;
-    await ready;
-    return toChunk(await pending);
+    try {
+      await ready;
+      return toChunk(await pending);
+    } catch (err) {
+      failed ??= err as Error;
+      throw failed;
+    }
   };
   return {
     write(bytes) {
