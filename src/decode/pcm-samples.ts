@@ -4,9 +4,10 @@
 import { ALAW_TABLE, MULAW_TABLE } from './g711';
 import { WavFormat } from './wav-format';
 
-export function decodeLinear(bytes: Uint8Array, fmt: WavFormat, le: boolean): Float32Array {
+/** Decodes into `into` when given (at its start), else into a new array; returns the samples written. */
+export function decodeLinear(bytes: Uint8Array, fmt: WavFormat, le: boolean, into?: Float32Array): Float32Array {
   const n = Math.floor(bytes.length / fmt.sampleBytes);
-  const out = new Float32Array(n);
+  const out = into ? into.subarray(0, n) : new Float32Array(n);
   switch (fmt.encoding) {
     case 'alaw':
       for (let i = 0; i < n; i++) out[i] = ALAW_TABLE[bytes[i]];

@@ -32,6 +32,9 @@ export class WavDecoder implements PushDecoder {
   private pad = 0;
   private dataLeft = Infinity;
   private framesOut = 0;
+  /** A whole file (its size known): every frame is decoded straight into this one array. */
+  private whole: Float32Array | undefined;
+  private wholeUsed = 0;
   private chunks = 0;
 
   constructor(private readonly options: PushDecoderOptions = {}) {}
@@ -47,6 +50,7 @@ export class WavDecoder implements PushDecoder {
 
   async end(): Promise<Float32Array[]> {
     const out = this.run(true);
+    if (this.whole) return [this.whole.subarray(0, this.wholeUsed)];
     if (this.state === 'data' || this.state === 'done') return out;
     if (this.state === 'riff' || this.state === 'chunk') {
       throw new MalformedFileError(
@@ -182,6 +186,11 @@ export class WavDecoder implements PushDecoder {
     if (bytes !== Infinity && this.options.maxBytes !== undefined) {
       OutputBudget.check(this.expectedFrames(bytes, fmt) * fmt.channels, this.options.maxBytes);
     }
+    if (this.options.totalBytes !== undefined) {
+      // Room for every whole block, before any fact trim (the trim only shortens the view).
+      const blocks = Math.ceil(bytes / fmt.blockBytes);
+      this.whole = new Float32Array(blocks * fmt.framesPerBlock * fmt.channels);
+    }
     this.state = 'data';
   }
 
@@ -216,13 +225,17 @@ export class WavDecoder implements PushDecoder {
       if (fmt.framesPerBlock > 1) chunk = this.decodeBlocks(block, 1, fmt);
     }
     if (this.dataLeft === 0) this.state = 'done';
-    if (chunk && chunk.length > 0) out.push(this.trimToFact(chunk, fmt));
+    if (!chunk || chunk.length === 0) return;
+    chunk = this.trimToFact(chunk, fmt);
+    if (this.whole) this.wholeUsed += chunk.length; // already in place: decodeBlocks wrote into `whole`
+    else out.push(chunk);
   }
 
   private decodeBlocks(bytes: Uint8Array, blocks: number, fmt: WavFormat): Float32Array {
-    if (fmt.framesPerBlock === 1) return decodeLinear(bytes, fmt, this.le);
+    const into = this.whole?.subarray(this.wholeUsed);
+    if (fmt.framesPerBlock === 1) return decodeLinear(bytes, fmt, this.le, into);
     const decodeBlock = fmt.encoding === 'ima-adpcm' ? decodeImaBlock : decodeMsBlock;
-    const out = new Float32Array(blocks * fmt.framesPerBlock * fmt.channels);
+    const out = into ?? new Float32Array(blocks * fmt.framesPerBlock * fmt.channels);
     let frames = 0;
     for (let b = 0; b < blocks; b++) {
       const block = bytes.subarray(b * fmt.blockBytes, Math.min(bytes.length, (b + 1) * fmt.blockBytes));

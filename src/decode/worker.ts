@@ -5,9 +5,11 @@ import { catchCodecLogs } from './codec-log';
 import { MalformedFileError, serializeError } from './errors';
 import { decodeFile } from './decode-file';
 import { Reply, Request } from './protocol';
+import { lowerThreadPriority } from './thread-priority';
 import { SessionOutput, StreamSession } from './stream-session';
 
 catchCodecLogs();
+lowerThreadPriority();
 const port = parentPort as NonNullable<typeof parentPort>;
 const sessions = new Map<number, StreamSession>();
 let chain: Promise<void> = Promise.resolve();

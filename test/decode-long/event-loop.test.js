@@ -1,0 +1,60 @@
+'use strict';
+// Ten-minute files decode without stalling the event loop: the longest delay
+// perf_hooks sees while a 10-minute WAV and a 10-minute 192 kb/s MP3 decode
+// stays under 25 ms. (Run after the unit layer by `npm test`; the throughput
+// figures are `npm run bench`'s, in BENCHMARKS.md.)
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { decodeAudio, createAudioDecoder } = require('../..');
+const { run, tempDir } = require('../helpers/decode-corpus');
+
+describe('decoding ten-minute files leaves the event loop free', function () {
+  this.timeout(180000);
+  let dir;
+  const files = {};
+  before(() => {
+    dir = tempDir('rtmixer-long-');
+    files.wav = path.join(dir, 'ten-minutes.wav');
+    files.mp3 = path.join(dir, 'ten-minutes.mp3');
+    run('sox', ['-n', '-r', '44100', '-c', '2', '-b', '16', files.wav, 'synth', '600', 'sine', '440', 'sine', '1000-3000', 'gain', '-4']);
+    run('sox', [files.wav, '-C', '192', files.mp3]);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function watched(work) {
+    await decodeAudio(fs.readFileSync(files.mp3).subarray(0, 100000)); // threads started, codec compiled
+    const histogram = monitorEventLoopDelay({ resolution: 1 });
+    histogram.enable();
+    const started = performance.now();
+    const result = await work();
+    const seconds = (performance.now() - started) / 1000;
+    histogram.disable();
+    return { result, seconds, maxMs: histogram.max / 1e6 };
+  }
+
+  for (const kind of ['wav', 'mp3']) {
+    it(`a 10-minute ${kind.toUpperCase()}: whole-file decode, longest event-loop delay < 25 ms`, async () => {
+      const bytes = await fs.promises.readFile(files[kind]);
+      const { result, seconds, maxMs } = await watched(() => decodeAudio(bytes));
+      console.log(`      ${kind}: ${seconds.toFixed(2)} s, event loop max delay ${maxMs.toFixed(1)} ms`);
+      assert.equal(result.channels, 2);
+      assert.ok(result.samples.length / 2 >= 600 * 44100, `${result.samples.length / 2} frames`);
+      assert.ok(maxMs < 25, `event loop stalled ${maxMs.toFixed(1)} ms`);
+    });
+  }
+
+  it('a 10-minute MP3 streamed in 64 KiB pieces (as `file in` sends it): longest delay < 25 ms', async () => {
+    const { result, seconds, maxMs } = await watched(async () => {
+      const decoder = createAudioDecoder();
+      let frames = 0;
+      for await (const piece of fs.createReadStream(files.mp3, { highWaterMark: 65536 })) frames += (await decoder.write(piece)).samples.length / 2;
+      frames += (await decoder.end()).samples.length / 2;
+      return frames;
+    });
+    console.log(`      streamed mp3: ${seconds.toFixed(2)} s, event loop max delay ${maxMs.toFixed(1)} ms`);
+    assert.ok(result >= 600 * 44100);
+    assert.ok(maxMs < 25, `event loop stalled ${maxMs.toFixed(1)} ms`);
+  });
+});
