@@ -52,6 +52,7 @@ async function main() {
   results.periods = await require('./periods')(quick ? 5 : 60);
   console.log(`5. Smallest period with 64 voices and no xrun (${results.periods.rows[0].seconds} s each): ${results.periods.smallestClean}`);
   console.table(results.periods.rows);
+  results.decode = await runAndPrint('./decode', quick); // 6. decoding sound files off the event loop
   results.stallCompare = await runAndPrint('./stall-compare', quick ? 10 : 60); // 7. stalled Node beside plain JACK/PortAudio clients
   results.recordFaults = await runAndPrint('./record-faults', quick ? 10 : 60); // 8. audio-thread page faults during a record
   results.cpu = await runAndPrint('./cpu', quick ? 3 : 10); // 9. one sound's CPU beside node-web-audio-api
