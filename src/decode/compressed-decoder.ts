@@ -6,6 +6,7 @@ import { checkChannels, checkRate, OutputBudget } from './limits';
 import { interleave } from './interleave';
 import { AudioFormat, PushDecoder, PushDecoderOptions } from './push-decoder';
 import { takeCodecLogs } from './codec-log';
+import { OggOpusLength } from './ogg-opus-length';
 
 export type CompressedKind = 'mp3' | 'flac' | 'vorbis' | 'opus';
 
@@ -44,6 +45,8 @@ export class CompressedDecoder implements PushDecoder {
   private fmt: AudioFormat | undefined;
   private readonly budget: OutputBudget | undefined;
   private freed = false;
+  private readonly opusLength: OggOpusLength | undefined;
+  private framesOut = 0;
 
   /** `mono`: an MP3 whose header says one channel (libmpg123 here always returns two equal ones). */
   constructor(
@@ -52,6 +55,7 @@ export class CompressedDecoder implements PushDecoder {
     options: PushDecoderOptions = {},
   ) {
     this.budget = options.maxBytes === undefined ? undefined : new OutputBudget(options.maxBytes);
+    this.opusLength = kind === 'opus' ? new OggOpusLength() : undefined;
   }
 
   get format(): AudioFormat | undefined {
@@ -61,6 +65,7 @@ export class CompressedDecoder implements PushDecoder {
   async push(bytes: Uint8Array): Promise<Float32Array[]> {
     this.decoder ??= await createWasmDecoder(this.kind);
     const out: Float32Array[] = [];
+    this.opusLength?.push(bytes);
     for (let at = 0; at < bytes.length; at += SLICE) {
       // The decoders copy their input into WebAssembly memory: a view is enough.
       this.collect(await this.decoder.decode(bytes.subarray(at, at + SLICE)), out);
@@ -72,6 +77,7 @@ export class CompressedDecoder implements PushDecoder {
     this.decoder ??= await createWasmDecoder(this.kind);
     const out: Float32Array[] = [];
     if (this.decoder.flush) this.collect(await this.decoder.flush(), out);
+    this.trimOpusEnd(out);
     if (!this.fmt) {
       throw new MalformedFileError(`No audio could be decoded from the ${NAMES[this.kind]} data${detail(takeCodecLogs())}`);
     }
@@ -81,6 +87,21 @@ export class CompressedDecoder implements PushDecoder {
   free(): void {
     if (this.decoder && !this.freed) this.decoder.free();
     this.freed = true;
+  }
+
+  /** Cuts what the decoder gave past the stream's declared length (only from output not yet handed out). */
+  private trimOpusEnd(out: Float32Array[]): void {
+    const total = this.opusLength?.frames;
+    if (total === undefined || !this.fmt) return;
+    const channels = this.fmt.channels;
+    let excess = this.framesOut - total;
+    for (let i = out.length - 1; i >= 0 && excess > 0; i--) {
+      const frames = out[i].length / channels;
+      const cut = Math.min(frames, excess);
+      out[i] = out[i].subarray(0, (frames - cut) * channels);
+      excess -= cut;
+      this.framesOut -= cut;
+    }
   }
 
   private collect(result: Decoded, out: Float32Array[]): void {
@@ -105,6 +126,7 @@ export class CompressedDecoder implements PushDecoder {
     const samples = interleave(planes, frames);
     if (this.kind === 'flac' && result.bitDepth) rescaleFlac(samples, result.bitDepth);
     out.push(samples);
+    this.framesOut += frames;
   }
 }
 
