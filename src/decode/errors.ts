@@ -31,6 +31,13 @@ export class DecodeAbortedError extends RtMixerError {
   }
 }
 
+/** The decode thread ended (terminateDecodeThreads(), or it crashed) before answering. */
+export class DecodeThreadStoppedError extends RtMixerError {
+  constructor(reason: string) {
+    super('ERR_RTMIXER_ABORTED', `The decode thread stopped (${reason}) before the decode finished`);
+  }
+}
+
 /** Too many decodes are waiting for a worker: refused before the bytes are copied. */
 export class DecodeBusyError extends RtMixerError {
   constructor(limit: number) {

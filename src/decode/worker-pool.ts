@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DecodeBusyError, deserializeError, MalformedFileError } from './errors';
+import { DecodeBusyError, DecodeThreadStoppedError, deserializeError } from './errors';
 import { Reply, Request } from './protocol';
 
 export const MAX_PENDING = 64;
@@ -47,7 +47,7 @@ function start(slot: number): Thread {
   });
   const fail = (err: Error) => {
     if (threads[slot] === thread) threads[slot] = undefined;
-    for (const job of thread.pending.values()) job.reject(new MalformedFileError(`The decoder thread stopped: ${err.message}`));
+    for (const job of thread.pending.values()) job.reject(new DecodeThreadStoppedError(err.message));
     thread.pending.clear();
   };
   worker.on('error', fail);
