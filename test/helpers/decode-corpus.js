@@ -4,7 +4,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, execFile } = require('node:child_process');
+const { promisify } = require('node:util');
 
 function run(cmd, args) {
   return execFileSync(cmd, args, { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,6 +25,15 @@ function source(dir, { rate = 44100, channels = 2, seconds = 0.5, name = `src-${
   return file;
 }
 
+/** Runs [cmd, args] pairs, a few at a time (the corpus is made while both cores are busy). */
+async function runAll(commands, concurrency = 4) {
+  const queue = [...commands];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await promisify(execFile)(next[0], next[1], { maxBuffer: 1 << 30 });
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /** sox's decode of any file it reads, as interleaved float32 (sox's own scaling: integer / 2^(bits-1)). */
 const decoded = new Map();
 function soxDecode(file) {
@@ -32,6 +42,15 @@ function soxDecode(file) {
     decoded.set(file, new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4).slice());
   }
   return decoded.get(file);
+}
+
+/** sox's decodes of several files, made concurrently into `<file>.f32` and cached for soxDecode(). */
+async function soxDecodeAll(files) {
+  await runAll(files.map((file) => ['sox', [file, '-t', 'f32', `${file}.f32`]]));
+  for (const file of files) {
+    const raw = fs.readFileSync(`${file}.f32`);
+    decoded.set(file, new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4).slice());
+  }
 }
 
 /** opusdec's decode at 48 kHz, as float (via a float WAV that sox reads exactly). */
@@ -56,4 +75,4 @@ function compare(a, b) {
   return { max, snrDb: noise === 0 ? Infinity : 10 * Math.log10(signal / noise), compared: n };
 }
 
-module.exports = { run, tempDir, source, soxDecode, opusdecDecode, compare };
+module.exports = { run, runAll, tempDir, source, soxDecode, soxDecodeAll, opusdecDecode, compare };
