@@ -11,7 +11,9 @@ export interface DecodeSettings {
 
 export type Request =
   /** `cancel`: an Int32Array on shared memory; the main thread stores 1 to abort the job. */
-  | { type: 'decode'; id: number; bytes: ArrayBuffer; settings: DecodeSettings; cancel: Int32Array }
+  | { type: 'decode'; id: number; bytes: ArrayBuffer | SharedArrayBuffer; settings: DecodeSettings; cancel: Int32Array }
+  /** Shared memory for a large input, its pages touched by the worker (see decode-audio.ts). */
+  | { type: 'alloc'; id: number; size: number }
   | { type: 'open'; id: number; session: number; settings: { sampleRate?: number } }
   | { type: 'push'; id: number; session: number; bytes: ArrayBuffer }
   | { type: 'end'; id: number; session: number }
@@ -26,4 +28,5 @@ export interface Reply {
   /** The file's own format, when the decode resampled. */
   sourceRate?: number;
   format?: string;
+  shared?: SharedArrayBuffer;
 }
