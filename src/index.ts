@@ -22,8 +22,8 @@ export {
 } from './errors';
 export type { RtMixerErrorCode } from './errors';
 export {
-  decodeAudio, createAudioDecoder, AudioDecoderStream, Resampler, DEFAULT_FILTER, terminateDecodeThreads,
+  decodeAudio, createAudioDecoder, AudioDecoderStream, detectSoundFormat, Resampler, DEFAULT_FILTER, terminateDecodeThreads,
   UnsupportedFormatError, MalformedFileError, DecodeLimitError, DecodeAbortedError, DecodeBusyError,
   MIN_SAMPLE_RATE, MAX_SAMPLE_RATE, MAX_CHANNELS, DEFAULT_MAX_BYTES,
 } from './decode';
-export type { DecodeOptions, DecodedAudio, AudioDecoder, AudioDecoderOptions, DecodedChunk, FilterSpec } from './decode';
+export type { DecodeOptions, DecodedAudio, AudioDecoder, AudioDecoderOptions, DecodedChunk, FilterSpec, SoundFormat } from './decode';

@@ -4,6 +4,8 @@ export type { DecodeOptions, DecodedAudio } from './decode-audio';
 export { createAudioDecoder, AudioDecoderStream } from './audio-decoder';
 export type { AudioDecoder, AudioDecoderOptions, DecodedChunk } from './audio-decoder';
 export { Resampler } from './resampler';
+export { detectSoundFormat } from './sniff';
+export type { SoundFormat } from './sniff';
 export { DEFAULT_FILTER } from './sinc-filter';
 export type { FilterSpec } from './sinc-filter';
 export { terminateDecodeThreads } from './worker-pool';

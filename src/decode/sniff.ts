@@ -76,3 +76,15 @@ function otherFormat(b: Uint8Array, tag: (at: number) => string): string {
   if (b[0] === 0xff && (b[1] & 0xf6) === 0xf0) return 'AAC (ADTS) files are not supported (convert to FLAC, Ogg or MP3). ';
   return 'The data is not a sound file this package reads. ';
 }
+
+/**
+ * The sound-file format these bytes start with, or undefined when they are not one we read
+ * (raw PCM, text, another container) or are too short to tell. Never throws.
+ */
+export function detectSoundFormat(bytes: Uint8Array): SoundFormat | undefined {
+  try {
+    return sniff(bytes, true)?.format;
+  } catch {
+    return undefined;
+  }
+}

@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { decodeAudio } = require('../..');
+const { decodeAudio, detectSoundFormat } = require('../..');
 const { run, runAll, tempDir, source, soxDecode, soxDecodeAll, compare } = require('../helpers/decode-corpus');
 
 const STEP16 = 1 / 32768;
@@ -160,6 +160,11 @@ describe('decodeAudio: MP3, FLAC, Ogg Vorbis and Opus against sox and opusdec', 
 
   it('tells formats by content, not name, and names what it refuses', async () => {
     assert.equal((await decodeAudio(fs.readFileSync(`${f.misnamed}.wav`))).format, 'flac');
+    assert.deepEqual(
+      [f.flac16, f['mp3-2'], f.ogg, f.opus, `${f.wav24}.wav`, f.aiff].map((file) => detectSoundFormat(fs.readFileSync(file))),
+      ['flac', 'mp3', 'vorbis', 'opus', 'wav', undefined],
+    );
+    assert.equal(detectSoundFormat(new Uint8Array(4096)), undefined, 'raw PCM silence is not a sound file');
     await assert.rejects(decodeAudio(fs.readFileSync(f.aiff)), (err) => err.code === 'ERR_RTMIXER_UNSUPPORTED_FORMAT' && /AIFF/.test(err.message));
     await assert.rejects(decodeAudio(Buffer.from('hello, this is not audio at all')), { code: 'ERR_RTMIXER_UNSUPPORTED_FORMAT' });
   });
