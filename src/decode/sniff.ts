@@ -15,7 +15,7 @@ export const MAX_TAG_BYTES = 16 * 1024 * 1024;
 const SUPPORTED = 'WAV, MP3, FLAC, Ogg Vorbis and Ogg Opus files are supported';
 
 /** The format, or undefined while more bytes are needed to tell. */
-export function sniff(b: Uint8Array, ended: boolean): Sniffed | undefined {
+export function sniff(b: Uint8Array, ended: boolean, strict = false): Sniffed | undefined {
   const need = (n: number) => {
     if (b.length >= n) return false;
     if (ended) throw new UnsupportedFormatError(`The data is too short (${b.length} bytes) to be a sound file. ${SUPPORTED}`);
@@ -37,19 +37,48 @@ export function sniff(b: Uint8Array, ended: boolean): Sniffed | undefined {
     if (mp3) return mp3;
     throw new UnsupportedFormatError(`The file has an ID3 tag but no MP3 or FLAC audio right after it. ${SUPPORTED}`);
   }
-  const mp3 = mpegFrame(b, 0);
+  const mp3 = mpegFrame(b, 0, strict);
   if (mp3) return mp3;
   throw new UnsupportedFormatError(`${otherFormat(b, tag)}${SUPPORTED}`);
 }
 
-/** A valid MPEG audio frame header at `at` (sync, version, layer, bitrate and rate indices). */
-function mpegFrame(b: Uint8Array, at: number): Sniffed | undefined {
+// kb/s by bitrate index: MPEG-1 layers I, II, III, then MPEG-2/2.5 layer I, and layers II/III.
+const BITRATES = [
+  [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+];
+const RATES = [44100, 48000, 32000];
+
+/** The byte length of the MPEG audio frame whose header is at `at`, or undefined if it is not one. */
+function mpegFrameLength(b: Uint8Array, at: number): number | undefined {
   if (b[at] !== 0xff || (b[at + 1] & 0xe0) !== 0xe0) return undefined;
-  const version = (b[at + 1] >> 3) & 3;
-  const layer = (b[at + 1] >> 1) & 3;
-  const bitrate = b[at + 2] >> 4;
-  const rate = (b[at + 2] >> 2) & 3;
-  if (version === 1 || layer === 0 || bitrate === 15 || rate === 3) return undefined;
+  const version = (b[at + 1] >> 3) & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+  const layer = 4 - ((b[at + 1] >> 1) & 3); // 1, 2 or 3 (4: reserved)
+  const index = b[at + 2] >> 4;
+  const rateIndex = (b[at + 2] >> 2) & 3;
+  if (version === 1 || layer === 4 || index === 15 || rateIndex === 3) return undefined;
+  const table = version === 3 ? layer - 1 : layer === 1 ? 3 : 4;
+  const kbps = BITRATES[table][index];
+  const rate = RATES[rateIndex] / (version === 3 ? 1 : version === 2 ? 2 : 4);
+  const padding = (b[at + 2] >> 1) & 1;
+  if (kbps === 0) return 0; // "free format": valid, length not known from the header
+  if (layer === 1) return (Math.floor((12000 * kbps) / rate) + padding) * 4;
+  const perFrame = layer === 3 && version !== 3 ? 72000 : 144000;
+  return Math.floor((perFrame * kbps) / rate) + padding;
+}
+
+/**
+ * A valid MPEG audio frame header at `at`. With `confirm`, the next frame's header must
+ * follow where this one's length says (when the bytes reach it): one header alone is four
+ * bytes that raw PCM could hold by chance.
+ */
+function mpegFrame(b: Uint8Array, at: number, confirm = false): Sniffed | undefined {
+  const length = mpegFrameLength(b, at);
+  if (length === undefined) return undefined;
+  if (confirm && (length === 0 || b.length < at + length + 4 || mpegFrameLength(b, at + length) === undefined)) return undefined;
   return { format: 'mp3', mono: b[at + 3] >> 6 === 3 };
 }
 
@@ -83,7 +112,7 @@ function otherFormat(b: Uint8Array, tag: (at: number) => string): string {
  */
 export function detectSoundFormat(bytes: Uint8Array): SoundFormat | undefined {
   try {
-    return sniff(bytes, true)?.format;
+    return sniff(bytes, true, true)?.format;
   } catch {
     return undefined;
   }
