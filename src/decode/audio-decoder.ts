@@ -8,6 +8,7 @@ import { describeValue } from '../validate';
 import { MalformedFileError } from './errors';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './limits';
 import { Reply } from './protocol';
+import { SoundFormat } from './sniff';
 import { pickSlot, send, slotAlive, workerAt } from './worker-pool';
 
 export interface AudioDecoderOptions {
@@ -22,7 +23,7 @@ export interface DecodedChunk {
   channels?: number;
   sampleRate?: number;
   sourceRate?: number;
-  format?: string;
+  format?: SoundFormat;
 }
 
 export interface AudioDecoder {
@@ -59,7 +60,7 @@ export function createAudioDecoder(options: AudioDecoderOptions = {}): AudioDeco
     channels: reply.channels,
     sampleRate: reply.sampleRate,
     sourceRate: reply.sourceRate,
-    format: reply.format,
+    format: reply.format as SoundFormat | undefined,
   });
   const request = async (type: 'push' | 'end', bytes?: Uint8Array): Promise<DecodedChunk> => {
     if (failed) throw failed;

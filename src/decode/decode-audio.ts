@@ -5,6 +5,7 @@ import { describeValue } from '../validate';
 import { DecodeAbortedError } from './errors';
 import { copyInSlices } from './copy-in-slices';
 import { DEFAULT_MAX_BYTES, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './limits';
+import { SoundFormat } from './sniff';
 import { pickSlot, send } from './worker-pool';
 
 export interface DecodeOptions {
@@ -23,8 +24,8 @@ export interface DecodedAudio {
   sampleRate: number;
   /** The file's own rate (differs from sampleRate when it was resampled). */
   sourceRate: number;
-  /** 'wav', 'mp3', 'flac', 'vorbis' or 'opus': what the content was recognised as. */
-  format: string;
+  /** What the content was recognised as. */
+  format: SoundFormat;
 }
 
 export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Promise<DecodedAudio> {
@@ -75,7 +76,7 @@ function toDecoded(reply: { samples?: ArrayBuffer; channels?: number; sampleRate
     channels: reply.channels as number,
     sampleRate: reply.sampleRate as number,
     sourceRate: reply.sourceRate as number,
-    format: reply.format as string,
+    format: reply.format as SoundFormat,
   };
 }
 
