@@ -69,6 +69,20 @@ describe('decodeAudio: hostile and broken files', function () {
     assert.ok(performance.now() - started < 100);
   });
 
+  it('allocates nothing from what a hostile file declares: 200 of them leave RSS within 64 MiB', async () => {
+    const hostile = [
+      riff(chunk('cue ', Buffer.alloc(8), 1e9), fmt(), pcm()),
+      riff(fmt(), chunk('data', Buffer.alloc(64), 0xfffffff0)),
+      riff(fmt({ channels: 65535, block: 2 }), pcm()),
+      riff(fmt({ rate: 1 }), pcm()),
+      riff(fmt({ tag: 0x02, bits: 4, block: 2048 }), chunk('data', Buffer.alloc(64), 4e9)),
+    ];
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 200; i++) await decodeAudio(hostile[i % hostile.length]).catch((err) => assert.ok(err.code, err.message));
+    const grownMiB = (process.memoryUsage().rss - before) / 1048576;
+    assert.ok(grownMiB < 64, `RSS grew ${grownMiB.toFixed(1)} MiB`);
+  });
+
   it('refuses chunks whose sizes run past the end of the file', async () => {
     for (const id of ['cue ', 'smpl', 'LIST', 'fact', 'fmt ']) {
       await refuse(riff(chunk(id, Buffer.alloc(8), 1e9), fmt(), pcm()), 'ERR_RTMIXER_MALFORMED_FILE', /claims/);
