@@ -72,6 +72,17 @@ describe('decodeAudio: every WAV encoding, as sox decodes it', function () {
     }
   });
 
+  it('IMA and MS ADPCM with 4 channels (their nibbles interleave per channel)', async () => {
+    const src = source(dir, { channels: 4, rate: 22050 });
+    for (const encoding of ['ima-adpcm', 'ms-adpcm']) {
+      const file = soxWrite(`${encoding}-4.wav`, ['-e', encoding], src);
+      const ours = await decodeAudio(fs.readFileSync(file));
+      assert.equal(ours.channels, 4);
+      assert.equal(ours.samples.length, soxDecode(src).length);
+      assert.equal(compare(ours.samples, soxDecode(file)).max, 0, encoding);
+    }
+  });
+
   it('big-endian RIFX files', async () => {
     const file = soxWrite('rifx.wav', ['-b', '24', '-B']);
     assert.equal(fs.readFileSync(file).toString('latin1', 0, 4), 'RIFX');
