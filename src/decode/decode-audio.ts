@@ -5,7 +5,8 @@ import { describeValue } from '../validate';
 import { DecodeAbortedError } from './errors';
 import { copyInSlices } from './copy-in-slices';
 import { DEFAULT_MAX_BYTES, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './limits';
-import { SoundFormat } from './sniff';
+import { sniff, SoundFormat } from './sniff';
+import { WavDecoder } from './wav-decoder';
 import { pickSlot, send } from './worker-pool';
 
 export interface DecodeOptions {
@@ -36,6 +37,7 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
   const settings = checkOptions(options);
   const { signal } = options;
   if (signal?.aborted) throw new DecodeAbortedError();
+  await refuseEarly(input, settings.maxBytes);
   const slot = pickSlot();
   const bytesForThread = await handOver(input, slot);
   if (signal?.aborted) throw new DecodeAbortedError();
@@ -51,6 +53,18 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
   });
   reply.catch(() => undefined); // settled after an abort: nobody waits for it
   return toDecoded(await Promise.race([reply, aborted]));
+}
+
+/**
+ * What the header alone refuses (not a sound file we read; a WAV whose fmt, sizes, rate,
+ * channels or decoded size are out of bounds) is refused here, in microseconds, without
+ * waiting for a decode thread: a hostile file costs the caller nothing but this check.
+ */
+async function refuseEarly(input: Uint8Array, maxBytes: number): Promise<void> {
+  if (sniff(input, true)?.format !== 'wav') return;
+  const header = new WavDecoder({ totalBytes: input.length, maxBytes, headerOnly: true });
+  await header.push(input);
+  await header.end();
 }
 
 /** Above this, the copy goes into shared memory that the decode thread allocated and touched. */

@@ -22,4 +22,6 @@ export interface PushDecoderOptions {
   totalBytes?: number;
   /** Refuse up front when the header says the decoded audio would pass this many bytes. */
   maxBytes?: number;
+  /** Check the header (and every size it declares) only, decoding nothing: a quick refusal on the caller's thread. */
+  headerOnly?: boolean;
 }

@@ -186,6 +186,10 @@ export class WavDecoder implements PushDecoder {
     if (bytes !== Infinity && this.options.maxBytes !== undefined) {
       OutputBudget.check(this.expectedFrames(bytes, fmt) * fmt.channels, this.options.maxBytes);
     }
+    if (this.options.headerOnly) {
+      this.state = 'done';
+      return;
+    }
     if (this.options.totalBytes !== undefined) {
       // Room for every whole block, before any fact trim (the trim only shortens the view).
       const blocks = Math.ceil(bytes / fmt.blockBytes);
