@@ -1,21 +1,17 @@
 // rtmixer-record: records from the mixer's inputs. Duration mode sends one
 // message per take (the callback fills native memory; the node gets a copy
-// when the take ends). Continuous mode records into a ring buffer that a timer
-// drains, and sends exactly chunkMs of audio per message, gapless, numbered,
-// with the frames lost (if the flow was too slow to drain the ring) counted.
+// when the take ends). Continuous mode reads the library's AudioReadStream and
+// sends exactly chunkMs of audio per message, gapless, numbered, with the
+// frames lost (if the flow was too slow to take them) counted.
 import { endianness } from 'node:os';
-import { Action, ActionResult, InvalidArgumentError, Mixer, RingBuffer, RtMixerError } from '../src/index';
-import { describeValue } from '../src/validate';
-import { MixerClient } from './lib/mixer-client';
-import { channelList, firstSet, reply, requireChannelsWithin, settingsOrError, startFrame } from './lib/msg-options';
+import { Action, ActionResult, AudioReadStream, describeValue, encodeWav, InvalidArgumentError, Mixer, MixerClosedError, QueueFullError } from '../src/index';
+import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
+import { channelList, channelsFor, firstSet, oneOf, reply, startFrame } from './lib/msg-options';
 import { Chunk, ChunkAssembler } from './lib/record-chunker';
-import type { Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './lib/red-types';
-import { encodeWav } from './lib/wav';
+import type { NodeAPI, NodeMessage, SendFunction } from './lib/red-types';
 
-type Mode = 'duration' | 'continuous';
-type Format = 'float32' | 'buffer' | 'wav' | 'wav-float';
-const MODES: readonly Mode[] = ['duration', 'continuous'];
-const FORMATS: readonly Format[] = ['float32', 'buffer', 'wav', 'wav-float'];
+const FORMATS = ['float32', 'buffer', 'wav', 'wav-float'] as const;
+type Format = (typeof FORMATS)[number];
 
 /** Longest take in duration mode (its samples are held in memory until it ends). */
 const MAX_DURATION_S = 3600;
@@ -27,22 +23,13 @@ const RING_SECONDS = 1;
 const START_MARGIN_S = 0.01;
 const STATUS_MS = 250;
 
-interface RecordDefinition extends NodeDefinition {
-  mixer?: string;
+interface RecordDefinition extends MixerNodeDefinition {
   mode?: string;
   duration?: string | number;
   chunkMs?: string | number;
   /** Saved as inputChannels: Node-RED reserves `inputs` for the node's port count. */
   inputChannels?: string;
   format?: string;
-}
-
-interface Settings {
-  mode: Mode;
-  duration: number;
-  chunkMs: number;
-  inputs: number[] | undefined;
-  format: Format;
 }
 
 /** A number > 0 and <= max, from the editor (string) or a message. */
@@ -54,11 +41,9 @@ function positive(name: string, value: unknown, max: number, unit: string): numb
   return n;
 }
 
-function settingsFrom(def: RecordDefinition): Settings {
-  const mode = (def.mode || 'duration') as Mode;
-  if (!MODES.includes(mode)) throw new InvalidArgumentError(`mode must be "duration" or "continuous", got ${describeValue(def.mode)}`);
-  const format = (def.format || 'float32') as Format;
-  if (!FORMATS.includes(format)) throw new InvalidArgumentError(`format must be one of ${FORMATS.join(', ')}, got ${describeValue(def.format)}`);
+function parseSettings(def: RecordDefinition) {
+  const mode = oneOf('mode', def.mode, ['duration', 'continuous'] as const);
+  const format = oneOf('format', def.format, FORMATS);
   if (mode === 'continuous' && (format === 'wav' || format === 'wav-float')) {
     throw new InvalidArgumentError(
       'WAV output needs duration mode. A WAV file has one header for the whole recording: ' +
@@ -74,15 +59,6 @@ function settingsFrom(def: RecordDefinition): Settings {
   };
 }
 
-/** The input channels to record (undefined = all), checked against the stream. */
-function inputsFor(mixer: Mixer, list: number[] | undefined, source: string): number[] | undefined {
-  if (mixer.inputChannels === 0) {
-    throw new InvalidArgumentError('This mixer has no input channels: set Inputs in the rtmixer-config node (empty = up to 2)');
-  }
-  requireChannelsWithin(list ?? [], mixer.inputChannels, source, 'input');
-  return list;
-}
-
 /** Samples (a fresh copy that nothing else writes) in the node's output format. */
 function encode(samples: Float32Array, channels: number, sampleRate: number, format: Format): Float32Array | Buffer {
   if (format === 'float32') return samples;
@@ -93,283 +69,190 @@ function encode(samples: Float32Array, channels: number, sampleRate: number, for
   return encodeWav(samples, channels, sampleRate, format);
 }
 
-const closedError = () =>
-  new RtMixerError('ERR_RTMIXER_CLOSED', 'The recording was cut short: the mixer closed (redeployed, or the device failed)');
+interface Take {
+  action: Action;
+  /** The requested start frame (or the clock when it was asked for "now"). */
+  at: number;
+}
 
-export = function register(RED: NodeAPI): void {
-  function RecordNode(this: Node, def: RecordDefinition) {
-    RED.nodes.createNode(this, def);
-    const node = this;
+interface Live {
+  stream: AudioReadStream;
+  sampleRate: number;
+  delivered: number;
+  lost: number;
+  /** Settles when the recording has ended and its last chunk was sent. */
+  ended: Promise<void>;
+}
 
-    const { settings, error: settingsError } = settingsOrError(() => settingsFrom(def));
-
-    let closing = false;
-    let statusTimer: NodeJS.Timeout | undefined;
-
-    // ---- duration mode: one take per message, several may overlap ----
-    interface Take {
-      action: Action;
-      /** The requested start frame (or the clock when it was asked for "now"). */
-      at: number;
-      ended: Promise<unknown>;
-    }
+export = (RED: NodeAPI) =>
+  registerMixerNode(RED, 'rtmixer-record', parseSettings, (ctx) => {
+    const s = ctx.settings;
     const takes = new Set<Take>();
+    let live: Live | undefined;
+    let ticker: { stop(): void } | undefined;
 
-    // ---- continuous mode: one stream at a time ----
-    interface Session {
-      msg: NodeMessage;
-      send: SendFunction;
-      ring: RingBuffer;
-      action: Action;
-      chunker: ChunkAssembler;
-      channels: number;
-      sampleRate: number;
-      recStart: number;
-      delivered: number;
-      /** Overflow frames counted up to the last drain: they lie before every frame drained since. */
-      overflow: number;
-      warnedOverflow: number;
-      sequence: number;
-      timer: NodeJS.Timeout;
-      ended: Promise<void>;
-    }
-    let session: Session | undefined;
-
-    // MixerClient reports the mixer's state while it registers, before `client` is set.
-    let ready = false;
-    const client = new MixerClient(RED, node, def.mixer, () => showIdle());
-    ready = true;
-
-    function showIdle(): void {
-      if (!ready) return; // repeated just below once the client exists
-      if (settingsError) return client.status.error(settingsError.message);
-      if (takes.size > 0 || session) return;
-      try {
-        inputsFor(client.mixer(), settings!.inputs, 'inputs');
-        client.status.idle();
-      } catch (err) {
-        client.status.error((err as Error).message);
+    /** The input channels to record (undefined = all), checked against the stream, and how many. */
+    function inputsOf(msg: NodeMessage, mixer: Mixer): { list?: number[]; channels: number } {
+      if (mixer.inputChannels === 0) {
+        throw new InvalidArgumentError('This mixer has no input channels: set Inputs in the rtmixer-config node (empty = up to 2)');
       }
+      const { list } = channelsFor(msg, 'inputs', s.inputs, mixer.inputChannels);
+      return { list, channels: list?.length ?? mixer.inputChannels };
     }
-    if (client.config?.state === 'open' || settingsError) showIdle();
 
-    function mixerOrNull(): Mixer | undefined {
+    function openMixer(): Mixer | undefined {
       try {
-        return client.mixer();
+        return ctx.mixer();
       } catch {
         return undefined;
       }
     }
 
-    function updateStatus(): void {
-      const mixer = mixerOrNull();
+    /** "recording 1.2 s" while something runs; the idle status once nothing does. */
+    function progress(): void {
+      const mixer = openMixer();
       if (!mixer) return;
-      if (session) {
-        const s = session;
-        const seconds = ((s.delivered + s.overflow) / s.sampleRate).toFixed(1);
-        if (s.overflow > 0) client.status.warning(`recording ${seconds} s · ${s.overflow} frames lost`);
-        else client.status.active(`recording ${seconds} s`);
-        return;
+      if (live) {
+        const seconds = ((live.delivered + live.lost) / live.sampleRate).toFixed(1);
+        if (live.lost > 0) ctx.status.warning(`recording ${seconds} s · ${live.lost} frames lost`);
+        else ctx.status.active(`recording ${seconds} s`);
+      } else if (takes.size > 0) {
+        // The take that started first; before any has started, when the next one will.
+        const now = mixer.currentFrame;
+        const first = Math.min(...[...takes].map((t) => t.at));
+        const more = takes.size > 1 ? ` (${takes.size} takes)` : '';
+        if (first > now) ctx.status.active(`starts in ${((first - now) / mixer.sampleRate).toFixed(1)} s${more}`);
+        else ctx.status.active(`recording ${((now - first) / mixer.sampleRate).toFixed(1)} s${more}`);
+      } else {
+        ticker?.stop();
+        ticker = undefined;
+        ctx.refreshStatus();
       }
-      if (takes.size === 0) return stopStatusTimer();
-      // The take that started first; before any has started, when the next one will.
-      const now = mixer.currentFrame;
-      const first = Math.min(...[...takes].map((t) => t.at));
-      const more = takes.size > 1 ? ` (${takes.size} takes)` : '';
-      if (first > now) client.status.active(`starts in ${((first - now) / mixer.sampleRate).toFixed(1)} s${more}`);
-      else client.status.active(`recording ${((now - first) / mixer.sampleRate).toFixed(1)} s${more}`);
     }
 
-    function startStatusTimer(): void {
-      updateStatus();
-      statusTimer ??= setInterval(() => {
-        try {
-          updateStatus();
-        } catch {
-          /* a status update must never throw out of a timer */
-        }
-      }, STATUS_MS);
+    function track(): void {
+      ticker ??= ctx.every(STATUS_MS, progress);
+      progress();
     }
 
-    function stopStatusTimer(): void {
-      if (statusTimer) clearInterval(statusTimer);
-      statusTimer = undefined;
-      if (!closing) showIdle();
-    }
-
-    // ---- duration mode ----
     async function recordTake(msg: NodeMessage, send: SendFunction): Promise<void> {
-      const mixer = client.mixer();
-      const s = settings!;
-      if (takes.size >= MAX_TAKES) {
-        throw new RtMixerError('ERR_RTMIXER_QUEUE_FULL', `${MAX_TAKES} recordings are already running or scheduled in this node: wait for one to end, or send msg.stop`);
-      }
+      const mixer = ctx.mixer();
+      if (takes.size >= MAX_TAKES) throw new QueueFullError(`${MAX_TAKES} recordings are already running or scheduled in this node: wait for one to end, or send msg.stop`);
       const duration = positive('msg.duration', firstSet(msg.duration, s.duration), MAX_DURATION_S, 'seconds');
-      const inputs = inputsFor(mixer, msg.inputs !== undefined ? channelList('msg.inputs', msg.inputs) : s.inputs, msg.inputs !== undefined ? 'msg.inputs' : 'inputs');
-      const frames = Math.max(1, Math.round(duration * mixer.sampleRate));
+      const { list, channels } = inputsOf(msg, mixer);
       const at = startFrame(msg, mixer);
-      const channels = inputs?.length ?? mixer.inputChannels;
       const sampleRate = mixer.sampleRate;
       // An explicit msg.at that has passed is an error (the take would not be
       // where the user asked); msg.delay or "now" may start a block late.
-      const action = mixer.record(frames, { at, channels: inputs, allowBelated: msg.at === undefined });
-      const take: Take = { action, at: at ?? mixer.currentFrame, ended: action.done.catch(() => undefined) };
+      const action = mixer.record(Math.max(1, Math.round(duration * sampleRate)), { at, channels: list, allowBelated: msg.at === undefined });
+      const take: Take = { action, at: at ?? mixer.currentFrame };
       takes.add(take);
-      startStatusTimer();
+      track();
       let result: ActionResult;
       try {
         result = await action.done;
       } finally {
         takes.delete(take);
-        if (takes.size === 0 && !session) stopStatusTimer();
+        if (!ctx.closing) progress();
       }
-      if (closing) return;
-      if (result.closed) throw closedError();
+      if (ctx.closing) return;
+      if (result.closed) throw new MixerClosedError('finish the recording');
       // Stopped early: only the frames recorded so far.
-      const wanted = result.frames * channels;
       let samples = result.samples ?? new Float32Array(0);
-      if (samples.length !== wanted) samples = samples.slice(0, wanted);
+      if (samples.length !== result.frames * channels) samples = samples.slice(0, result.frames * channels);
       send(reply(msg, encode(samples, channels, sampleRate, s.format), { sampleRate, channels, startFrame: result.startFrame, frames: result.frames }));
     }
 
-    // ---- continuous mode ----
-    function startSession(msg: NodeMessage, send: SendFunction): Promise<void> {
-      if (session) {
+    function recordLive(msg: NodeMessage, send: SendFunction): Promise<void> {
+      if (live) {
         throw new InvalidArgumentError(
           'Already recording: this node records one continuous stream at a time. Send msg.stop (or payload "stop") first; the running recording goes on.',
         );
       }
-      const mixer = client.mixer();
-      const s = settings!;
-      const inputs = inputsFor(mixer, msg.inputs !== undefined ? channelList('msg.inputs', msg.inputs) : s.inputs, msg.inputs !== undefined ? 'msg.inputs' : 'inputs');
-      const channels = inputs?.length ?? mixer.inputChannels;
+      const mixer = ctx.mixer();
+      const { list, channels } = inputsOf(msg, mixer);
       const sampleRate = mixer.sampleRate;
-      const requested = startFrame(msg, mixer);
-      const at = requested ?? mixer.currentFrame + Math.round(START_MARGIN_S * sampleRate);
-      const ring = new RingBuffer(Math.max(Math.round(RING_SECONDS * sampleRate), 1024), channels);
-      const action = mixer.recordRingbuffer(ring, { at, channels: inputs, allowBelated: msg.at === undefined });
-      const chunkFrames = Math.max(1, Math.round((s.chunkMs / 1000) * sampleRate));
-      const pollMs = Math.max(5, Math.min(20, Math.floor(s.chunkMs / 2)));
-      const current: Session = {
-        msg, send, ring, action, channels, sampleRate,
-        chunker: new ChunkAssembler(channels, chunkFrames),
-        recStart: at, delivered: 0, overflow: 0, warnedOverflow: 0, sequence: 0,
-        timer: setInterval(() => drainSafely(current), pollMs),
-        ended: Promise.resolve(),
+      const at = startFrame(msg, mixer) ?? mixer.currentFrame + Math.round(START_MARGIN_S * sampleRate);
+      const stream = mixer.createReadStream({
+        channels: list, at, allowBelated: msg.at === undefined,
+        ringFrames: Math.max(Math.round(RING_SECONDS * sampleRate), 1024),
+        pollMs: Math.max(5, Math.min(20, Math.floor(s.chunkMs / 2))),
+      });
+      const chunker = new ChunkAssembler(channels, Math.max(1, Math.round((s.chunkMs / 1000) * sampleRate)));
+      let sequence = 0;
+      const current: Live = { stream, sampleRate, delivered: 0, lost: 0, ended: Promise.resolve() };
+      const sendChunk = (chunk: Chunk) => {
+        if (ctx.closing) return;
+        send(reply(msg, encode(chunk.samples, channels, sampleRate, s.format), {
+          sampleRate, channels, startFrame: chunk.startFrame, frames: chunk.frames, sequence: sequence++, overflowFrames: current.lost,
+        }));
       };
-      session = current;
-      current.ended = action.done.then(
-        (result) => {
-          finishSession(current, result);
-        },
-        (err: Error) => {
-          endSession(current);
-          throw err;
-        },
-      );
-      startStatusTimer();
+      stream.on('data', (bytes: Buffer) => {
+        const block = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : new Float32Array(Uint8Array.from(bytes).buffer);
+        chunker.push(block, stream.frameAt(current.delivered)!);
+        current.delivered += block.length / channels;
+        for (let chunk = chunker.next(); chunk; chunk = chunker.next()) sendChunk(chunk);
+      });
+      stream.on('overflow', ({ frames }: { frames: number }) => {
+        const lost = frames - current.lost;
+        current.lost = frames;
+        ctx.node.warn(
+          `Lost ${lost} frames (${((lost / sampleRate) * 1000).toFixed(0)} ms) of the recording: the flow did not take the audio ` +
+            `for longer than the ${RING_SECONDS} s buffer holds (a blocked event loop?). ${frames} frames lost since the start.`,
+        );
+        progress();
+      });
+      current.ended = new Promise<void>((resolve, reject) => {
+        const over = () => {
+          if (live === current) live = undefined;
+          if (!ctx.closing) progress();
+        };
+        stream.on('end', () => {
+          // The ring's last frames, as a shorter last message.
+          const rest = chunker.rest();
+          if (rest) sendChunk(rest);
+          over();
+          resolve();
+        });
+        stream.on('error', (err: Error) => {
+          over();
+          reject(err);
+        });
+      });
+      live = current;
+      track();
       // done() for the start message when the recording has ended.
       return current.ended;
     }
 
-    function endSession(s: Session): void {
-      clearInterval(s.timer);
-      if (session === s) session = undefined;
-      if (takes.size === 0 && !session) stopStatusTimer();
-    }
-
-    function finishSession(s: Session, result: ActionResult): void {
-      clearInterval(s.timer);
-      try {
-        if (closing) return;
-        if (result.closed) throw closedError();
-        // The ring still holds the last frames: send them, then the rest as a shorter last message.
-        drain(s);
-        const rest = s.chunker.rest();
-        if (rest) sendChunk(s, rest);
-      } finally {
-        endSession(s);
-      }
-    }
-
-    function drainSafely(s: Session): void {
-      try {
-        drain(s);
-      } catch (err) {
-        node.error(err, s.msg);
-      }
-    }
-
-    function drain(s: Session): void {
-      if (closing || session !== s) return;
-      const block = s.ring.read();
-      // Read after the ring: every drop counted now came after the frames just
-      // read (the callback drops only while the ring is full).
-      const overflow = s.action.counters.overflowFrames;
-      if (block.length > 0) {
-        s.chunker.push(block, s.recStart + s.delivered + s.overflow);
-        s.delivered += block.length / s.channels;
-      }
-      s.overflow = overflow;
-      for (let chunk = s.chunker.next(); chunk; chunk = s.chunker.next()) sendChunk(s, chunk);
-      if (overflow > s.warnedOverflow) {
-        const lost = overflow - s.warnedOverflow;
-        s.warnedOverflow = overflow;
-        node.warn(
-          `Lost ${lost} frames (${((lost / s.sampleRate) * 1000).toFixed(0)} ms) of the recording: the flow did not take the audio ` +
-            `for longer than the ${RING_SECONDS} s buffer holds (a blocked event loop?). ${overflow} frames lost since the start.`,
-        );
-        updateStatus();
-      }
-    }
-
-    function sendChunk(s: Session, chunk: Chunk): void {
-      s.send(
-        reply(s.msg, encode(chunk.samples, s.channels, s.sampleRate, settings!.format), {
-          sampleRate: s.sampleRate,
-          channels: s.channels,
-          startFrame: chunk.startFrame,
-          frames: chunk.frames,
-          sequence: s.sequence++,
-          overflowFrames: s.overflow,
-        }),
-      );
-    }
-
-    // ---- stop ----
-    async function stop(): Promise<void> {
-      const mixer = mixerOrNull();
-      const waits: Promise<unknown>[] = [];
-      for (const take of takes) {
+    /** Stops this node's recordings; resolves once what was recorded has been sent. */
+    function stop(): Promise<unknown> {
+      const mixer = openMixer();
+      const waits: Promise<unknown>[] = [...takes].map((take) => {
         if (mixer && !take.action.finished) mixer.cancel(take.action);
-        waits.push(take.ended);
+        return take.action.done.catch(() => undefined);
+      });
+      if (live) {
+        live.stream.stop();
+        waits.push(live.ended.catch(() => undefined));
       }
-      if (session) {
-        if (mixer && !session.action.finished) mixer.cancel(session.action);
-        waits.push(session.ended.catch(() => undefined));
-      }
-      // done() for the stop message once what was recorded has been sent.
-      await Promise.all(waits);
+      return Promise.all(waits);
     }
 
-    client.onInput((msg, send) => {
-      if (msg.stop === true || msg.payload === 'stop') return stop();
-      if (settingsError) throw settingsError;
-      return settings!.mode === 'duration' ? recordTake(msg, send) : startSession(msg, send);
-    });
-
-    client.onClose(() => {
-      closing = true;
-      if (statusTimer) clearInterval(statusTimer);
-      statusTimer = undefined;
-      const mixer = mixerOrNull();
-      for (const take of takes) if (mixer && !take.action.finished) mixer.cancel(take.action);
-      if (session) {
-        clearInterval(session.timer);
-        if (mixer && !session.action.finished) mixer.cancel(session.action);
-      }
-    });
-  }
-
-  RED.nodes.registerType('rtmixer-record', RecordNode);
-};
+    return {
+      input(msg, send) {
+        if (msg.stop === true || msg.payload === 'stop') return stop();
+        return s.mode === 'duration' ? recordTake(msg, send) : recordLive(msg, send);
+      },
+      status() {
+        if (takes.size > 0 || live) return progress();
+        try {
+          inputsOf({}, ctx.mixer());
+          ctx.status.idle();
+        } catch (err) {
+          ctx.status.error((err as Error).message);
+        }
+      },
+      close: stop,
+    };
+  });

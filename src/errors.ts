@@ -72,10 +72,13 @@ export class StreamLostError extends RtMixerError {
 }
 
 export class QueueFullError extends RtMixerError {
-  constructor(limit: number) {
+  /** `limit`: the mixer's queueSize; or a message that says which queue is full and what to do. */
+  constructor(limit: number | string) {
     super(
       'ERR_RTMIXER_QUEUE_FULL',
-      `The action queue is full: ${limit} actions are in flight. Wait for some to finish, or raise the queueSize option.`,
+      typeof limit === 'string'
+        ? limit
+        : `The action queue is full: ${limit} actions are in flight. Wait for some to finish, or raise the queueSize option.`,
     );
   }
 }

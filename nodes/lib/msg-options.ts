@@ -1,8 +1,10 @@
 // Node settings and their msg overrides: the editor saves strings, messages
 // carry numbers or arrays; both go through the same checks.
-import { InvalidArgumentError, Mixer } from '../../src/index';
-import { describeValue } from '../../src/validate';
+import { describeValue, InvalidArgumentError, isWav, Mixer, SAMPLE_BYTES, SampleFormat } from '../../src/index';
 import type { NodeMessage } from './red-types';
+
+/** The highest gain a node accepts (a setting or msg.gain). */
+export const MAX_GAIN = 100;
 
 /** '1,2' / '1 2' / [1, 2] / 1 -> [1, 2]; '' or undefined -> undefined (automatic). */
 export function channelList(name: string, value: unknown): number[] | undefined {
@@ -50,18 +52,6 @@ export function channelCount(name: string, value: unknown): number | undefined {
   return n;
 }
 
-/**
- * A node's settings, parsed once at deploy. A bad setting is kept, not thrown:
- * the node shows it in its status and fails every message with it.
- */
-export function settingsOrError<T>(parse: () => T): { settings?: T; error?: Error } {
-  try {
-    return { settings: parse() };
-  } catch (err) {
-    return { error: err as Error };
-  }
-}
-
 /** The first of `values` that is set (msg override before node setting). */
 export function firstSet<T>(...values: (T | undefined | null | '')[]): T | undefined {
   for (const v of values) if (v !== undefined && v !== null && v !== '') return v as T;
@@ -88,3 +78,36 @@ export function startFrame(msg: NodeMessage, mixer: Mixer): number | undefined {
 export function reply(msg: NodeMessage, payload: unknown, extra: Record<string, unknown> = {}): NodeMessage {
   return { ...msg, ...extra, payload };
 }
+
+/**
+ * What a refused message's audio was (format, frames, channels): Catch nodes
+ * get this instead of a deep copy of the audio.
+ */
+export function describePayload(payload: ArrayBufferView, format: SampleFormat = 'float32', channels = 1): string {
+  const bytes = payload.byteLength;
+  let what: string;
+  if (payload instanceof Uint8Array && isWav(payload)) what = 'a WAV file';
+  else if (payload instanceof Uint8Array) what = `${format} PCM, ${Math.floor(bytes / SAMPLE_BYTES[format] / channels)} frames × ${channels} channels`;
+  else if (payload.constructor.name === 'Float32Array') what = `Float32Array, ${Math.floor(bytes / 4 / channels)} frames × ${channels} channels`;
+  else what = payload.constructor.name;
+  return `[audio not passed on: ${what}, ${bytes} bytes]`;
+}
+
+/** msg.outputs / msg.inputs, else the node's setting; checked against the mixer's channels. `name` is what errors call it. */
+export function channelsFor(msg: NodeMessage, key: 'outputs' | 'inputs', setting: number[] | undefined, available: number): { list?: number[]; name: string } {
+  const fromMsg = msg[key] !== undefined && msg[key] !== null && msg[key] !== '';
+  const name = fromMsg ? `msg.${key}` : key === 'outputs' ? "the node's Outputs setting" : 'inputs';
+  const list = fromMsg ? channelList(name, msg[key]) : setting;
+  if (list) requireChannelsWithin(list, available, name, key === 'outputs' ? 'output' : 'input');
+  return { list, name };
+}
+
+/** A choice from the editor: one of `allowed`, '' or undefined -> the first. */
+export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (value === undefined || value === '') return allowed[0];
+  if (allowed.includes(value as T)) return value as T;
+  throw new InvalidArgumentError(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
+}
+
+/** Raw PCM encodings the play nodes offer for Buffers. */
+export const RAW_FORMATS = ['float32', 'int16', 'int32'] as const;

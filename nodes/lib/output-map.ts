@@ -1,8 +1,7 @@
 // Which mixer outputs a sound's channels go to: the node's (or msg's) outputs
 // list, or the automatic rule; a mono sound sent to several outputs is
 // duplicated here, because the mixer maps each source channel to one output.
-import { InvalidArgumentError } from '../../src/index';
-import { allChannels } from '../../src/validate';
+import { allChannels, InvalidArgumentError } from '../../src/index';
 
 export interface RoutedAudio {
   /** Interleaved samples, one column per entry of `outputs`. */
