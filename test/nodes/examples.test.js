@@ -13,7 +13,7 @@ const { PERIOD, SAMPLE_RATE } = require('../../tools/jack-server');
 const { column } = require('../helpers/loopback');
 const { readExamples, demoFlows } = require('../../scripts/demo/flows');
 const { writeMelody } = require('../../scripts/demo/melody');
-const { buildExamples, editorDefaults } = require('../../scripts/demo/make-examples');
+const { editorDefaults } = require('../helpers/editor-file');
 
 const root = path.join(__dirname, '..', '..');
 const examples = readExamples();
@@ -126,10 +126,15 @@ describe('example flows (examples/*.json)', function () {
     });
   }
 
-  it('are what scripts/demo/make-examples.js builds from the editor defaults (run it after changing a node)', () => {
-    const built = buildExamples();
-    assert.deepEqual(Object.keys(built).sort(), examples.map((e) => `${e.title}.json`));
-    for (const e of examples) assert.deepEqual(e.nodes, built[`${e.title}.json`], `${e.title}.json is out of date`);
+  it("start from the editor's defaults: the config node is exactly its defaults, every other setting has its default's type", () => {
+    for (const e of examples) {
+      for (const n of e.nodes.filter((x) => x.type.startsWith('rtmixer-'))) {
+        for (const [key, def] of Object.entries(editorDefaults(n.type))) {
+          if (n.type === 'rtmixer-config') assert.deepEqual(n[key], def.value, `${e.title}: the mixer's ${key}`);
+          else if (key !== 'mixer') assert.equal(typeof n[key], typeof def.value, `${e.title}: ${n.id}.${key}`);
+        }
+      }
+    }
   });
 
   it('share one identical config node and no other id, so importing several makes one mixer', () => {

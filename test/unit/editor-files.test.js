@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { editorRegistration } = require('../../scripts/demo/editor-file');
+const { editorRegistration } = require('../helpers/editor-file');
 
 const root = path.join(__dirname, '..', '..');
 const nodes = require(path.join(root, 'package.json'))['node-red'].nodes;

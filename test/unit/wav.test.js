@@ -1,10 +1,10 @@
 'use strict';
-// WAV decoding and encoding for the nodes (nodes/lib/wav.ts): every integer
+// WAV decoding and encoding (src/wav.ts): every integer
 // depth scaled to [-1, 1), float files exact, the extensible header's float
 // sub-format honoured, and round trips through encodeWav.
 const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
-const { decodeWav, encodeWav, isWav } = require('../../dist/nodes/lib/wav.js');
+const { decodeWav, encodeWav, isWav } = require('../../dist/src/wav.js');
 
 function wavOf(bitDepth, samples, channels = 1, rate = 48000) {
   const wav = new WaveFile();

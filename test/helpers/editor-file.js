@@ -1,7 +1,7 @@
 // Reads a node's editor file (nodes/<type>.html) the way the Flow Library's
 // scorecard does: the registerType() options object must be a literal, so it
-// can be evaluated on its own with a stub RED. Used to build the examples from
-// the nodes' defaults and to check the editor files in the tests.
+// can be evaluated on its own with a stub RED. The tests check the editor files
+// and the examples' settings against it.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,4 +25,9 @@ function editorRegistration(type) {
   return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => undefined);
 }
 
-module.exports = { editorRegistration };
+/** The `defaults` object of a node's editor file: { setting: { value, … } }. */
+function editorDefaults(type) {
+  return editorRegistration(type).defaults;
+}
+
+module.exports = { editorRegistration, editorDefaults };

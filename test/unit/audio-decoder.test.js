@@ -1,0 +1,110 @@
+'use strict';
+// The payload decoder both play nodes use (src/audio-decoder.ts, src/pcm.ts):
+// whole payloads and streams of chunks, with frames split anywhere, WAV
+// headers across chunks, and every refusal leaving the stream as it was.
+const assert = require('node:assert/strict');
+const vm = require('node:vm');
+const { WaveFile } = require('wavefile');
+const { decodeSamples, SampleDecoder } = require('../../dist/src/index.js');
+
+const opts = (extra = {}) => ({ name: 'msg.payload', format: 'int16', channels: 2, sampleRate: 48000, ...extra });
+
+function int16Bytes(values) {
+  const b = Buffer.alloc(values.length * 2);
+  values.forEach((v, i) => b.writeInt16LE(v, 2 * i));
+  return b;
+}
+
+function wav(channels, rate, depth, samples) {
+  const w = new WaveFile();
+  w.fromScratch(channels, rate, depth, samples);
+  return Buffer.from(w.toBuffer());
+}
+
+describe('decodeSamples (one whole payload)', () => {
+  it('decodes raw int16, int24, int32 and float32 Buffers at any byte offset', () => {
+    const pool = Buffer.alloc(1 + 8);
+    int16Bytes([-32768, 16384, 0, 32767]).copy(pool, 1);
+    const odd = pool.subarray(1); // a Buffer at an odd byte offset
+    assert.deepEqual(Array.from(decodeSamples(odd, opts()).samples), [-1, 0.5, 0, 32767 / 32768]);
+    const i24 = Buffer.from([0x00, 0x00, 0x80, 0x00, 0x00, 0x40]); // -8388608, 4194304
+    assert.deepEqual(Array.from(decodeSamples(i24, opts({ format: 'int24', channels: 1 })).samples), [-1, 0.5]);
+    const i32 = Buffer.alloc(8);
+    i32.writeInt32LE(-2147483648, 0);
+    i32.writeInt32LE(1073741824, 4);
+    assert.deepEqual(Array.from(decodeSamples(i32, opts({ format: 'int32', channels: 1 })).samples), [-1, 0.5]);
+    const f32 = Buffer.from(new Float32Array([0.25, -0.75]).buffer);
+    assert.deepEqual(Array.from(decodeSamples(f32, opts({ format: 'float32' })).samples), [0.25, -0.75]);
+  });
+
+  it('passes a Float32Array through without a copy, also one from another realm (a function node)', () => {
+    const own = new Float32Array([0.1, 0.2]);
+    assert.equal(decodeSamples(own, opts()).samples, own);
+    const foreign = vm.runInNewContext('new Float32Array([0.5, -0.5, 0.25, 1])');
+    const decoded = decodeSamples(foreign, opts());
+    assert.ok(decoded.samples instanceof Float32Array);
+    assert.equal(decoded.samples.buffer, foreign.buffer, 'a view of the same memory');
+    assert.deepEqual(Array.from(decoded.samples), [0.5, -0.5, 0.25, 1]);
+  });
+
+  it('decodes a WAV file with its own channel count, and resamples or refuses another rate', () => {
+    const mono = decodeSamples(wav(1, 48000, '16', [16384, -16384]), opts());
+    assert.deepEqual({ channels: mono.channels, samples: Array.from(mono.samples) }, { channels: 1, samples: [0.5, -0.5] });
+    const cd = wav(1, 44100, '16', new Int16Array(441).fill(100));
+    assert.equal(decodeSamples(cd, opts()).resampledFrom, 44100);
+    assert.throws(() => decodeSamples(cd, opts({ resample: false })), /44100 Hz but the mixer runs at 48000 Hz/);
+  });
+
+  it('refuses what is not audio, partial frames, empty Buffers, NaN and compressed files with clear messages', () => {
+    const refused = (payload, pattern, extra) =>
+      assert.throws(() => decodeSamples(payload, opts(extra)), (err) => err.code === 'ERR_RTMIXER_INVALID_ARGUMENT' && pattern.test(err.message));
+    refused('hello', /msg\.payload must be a Float32Array of samples, a Buffer of raw int16 PCM, or the bytes of a WAV file; got "hello"/);
+    refused(Buffer.from([1, 2, 3]), /3 bytes, which is not a whole number of 2-channel int16 frames \(4 bytes each\)/);
+    refused(Buffer.alloc(0), /empty Buffer/);
+    refused(new Float32Array(3), /Float32Array of 3 samples, not a whole number of 2-channel frames/);
+    refused(new Float32Array([0, Infinity]), /msg\.payload contains a non-finite sample \(Infinity\) at index 1/);
+    refused(Buffer.from(new Float32Array([NaN, 0]).buffer), /non-finite sample \(NaN\) at index 0/, { format: 'float32' });
+    refused(Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(4)]), /looks like a FLAC file/);
+  });
+});
+
+describe('SampleDecoder (a stream of chunks)', () => {
+  it('carries a frame split across chunks, in one byte at a time', () => {
+    const bytes = int16Bytes([100, -100, 200, -200, 300, -300]);
+    const decoder = new SampleDecoder(opts());
+    const out = [];
+    for (const b of bytes) out.push(...decoder.push(Buffer.from([b])).samples);
+    assert.deepEqual(out, [100, -100, 200, -200, 300, -300].map((v) => v / 32768));
+    assert.equal(decoder.pendingBytes, 0);
+    assert.equal(decoder.channels, 2);
+  });
+
+  it('reads a WAV header split over chunks, takes its format, and ignores what follows the data chunk', () => {
+    const file = wav(1, 48000, '24', [-8388608, 4194304, 0]);
+    const withTrailer = Buffer.concat([file, Buffer.from('LIST\x04\x00\x00\x00abcd')]);
+    const decoder = new SampleDecoder(opts()); // int16 stereo setting: the header overrides it
+    const parts = [withTrailer.subarray(0, 20), withTrailer.subarray(20, 45), withTrailer.subarray(45)];
+    const out = parts.flatMap((p) => Array.from(decoder.push(p).samples));
+    assert.deepEqual(out, [-1, 0.5, 0]);
+    assert.equal(decoder.channels, 1);
+  });
+
+  it('a refused chunk leaves the stream as it was', () => {
+    const decoder = new SampleDecoder(opts({ format: 'float32', channels: 1 }));
+    const f = Buffer.from(new Float32Array([0.5, 0.25, 0.125]).buffer);
+    assert.deepEqual(Array.from(decoder.push(f.subarray(0, 6)).samples), [0.5]); // 2 bytes carried
+    const withNaN = Buffer.concat([f.subarray(6, 8), Buffer.from(new Float32Array([NaN]).buffer)]);
+    assert.throws(() => decoder.push(withNaN), /non-finite sample \(NaN\) at index 1/);
+    assert.equal(decoder.pendingBytes, 2);
+    assert.throws(() => decoder.push(new Float32Array(1)), /came after a Buffer that ended inside a frame/);
+    assert.deepEqual(Array.from(decoder.push(f.subarray(6)).samples), [0.25, 0.125]);
+  });
+
+  it('refuses a WAV stream at another rate, and a channel count that changes mid-stream', () => {
+    const w44 = wav(2, 44100, '16', new Int16Array(4410 * 2));
+    assert.throws(() => new SampleDecoder(opts()).push(w44.subarray(0, 1000)), /WAV stream is 44100 Hz .* cannot be resampled/);
+    const decoder = new SampleDecoder(opts({ format: 'float32' }));
+    decoder.push(new Float32Array(4));
+    assert.throws(() => decoder.push(wav(1, 48000, '16', [1, 2])), /has 1 channel but this stream has 2/);
+  });
+});
