@@ -339,6 +339,26 @@ describe('rtmixer-play-buffer node', function () {
     assert.equal(msg.payload.cancelled, false);
   });
 
+  it('a refused message reaches Catch with a description instead of its audio; a full queue refuses before decoding', async () => {
+    await loadFlow([tab, mixerConfig(), out, catcher, caught, play({ format: 'int16' })]);
+    const mixer = mixerOf();
+    let error = nextMessage('caught');
+    helper.getNode('play').receive({ payload: Buffer.alloc(96000), outputs: '9', topic: 'bad' });
+    let msg = await error;
+    assert.equal(msg.error.code, 'ERR_RTMIXER_INVALID_ARGUMENT');
+    assert.equal(msg.topic, 'bad');
+    assert.equal(msg.payload, '[audio not passed on: int16 PCM, 24000 frames × 2 channels, 96000 bytes]');
+
+    // Every slot of the mixer's queue taken: a payload that would fail to
+    // decode gets the queue-full error, so nothing was decoded.
+    while (mixer.actionsInFlight < mixer.queueSize) mixer.play(new Float32Array(2), { loop: true });
+    error = nextMessage('caught');
+    helper.getNode('play').receive({ payload: Buffer.from([1, 2, 3]) });
+    msg = await error;
+    assert.equal(msg.error.code, 'ERR_RTMIXER_QUEUE_FULL');
+    assert.match(msg.payload, /^\[audio not passed on: int16 PCM, 0 frames × 2 channels, 3 bytes\]$/);
+  });
+
   it('a partial redeploy of the node stops its own sounds and leaves other nodes playing', async () => {
     const flow = [tab, mixerConfig(), out, play({ outputChannels: '1' }), play({ id: 'other', outputChannels: '2', wires: [['out']] })];
     await loadFlow(flow);
