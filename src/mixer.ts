@@ -44,7 +44,12 @@ export interface RecordOptions extends StartOptions {
   channels?: number[];
 }
 
-export interface PlayRingbufferOptions extends PlayOptions {
+/** Ring playback takes no fades, loops or successor: only what the callback applies to a stream. */
+export interface PlayRingbufferOptions extends StartOptions {
+  /** 1-based output channel for each of the ring's channels. Default: the first ones. */
+  channels?: number[];
+  /** Linear gain, default 1. */
+  gain?: number;
   /** Finish by itself once ringBuffer.end() was called and everything written has played. Default true. */
   endWhenDrained?: boolean;
 }

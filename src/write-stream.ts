@@ -56,7 +56,11 @@ export class AudioWriteStream extends Writable {
     this.previous = options.after;
     this.previous?.done.then(() => {
       this.previous = undefined;
-      this.tryStart();
+      try {
+        this.tryStart();
+      } catch (err) {
+        this.destroy(err as Error); // never an unhandled rejection
+      }
     });
     mixer.once('close', this.onMixerClose);
   }

@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const { Readable, Writable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
-const { openLoopbackMixer } = require('../helpers/loopback');
+const { openLoopbackMixer, roundTripFrames } = require('../helpers/loopback');
 
 const RATE = 48000;
 
@@ -104,6 +104,50 @@ describe('Node streams', function () {
     assert.ok(gaps > 0);
     assert.equal(gaps, source.overflowFrames);
     assert.equal(overflowEvents[overflowEvents.length - 1], source.overflowFrames);
+  });
+
+  it('write streams: `after` plays a second stream right after the first, the ring holds at most ringFrames, `done` settles however a stream ends', async () => {
+    const a = mixer.createWriteStream({ channels: [1], ringFrames: 4800 });
+    const b = mixer.createWriteStream({ channels: [1], ringFrames: 4800, after: a });
+    const partA = Float32Array.from({ length: 9600 }, (_, k) => sample(k));
+    const partB = Float32Array.from({ length: 9600 }, (_, k) => -sample(k));
+    const recording = mixer.record(RATE, { channels: [1] });
+    const inRing = new Promise((resolve) => a.write(partA.subarray(0, 4800), resolve));
+    a.write(partA.subarray(4800));
+    assert.equal(await inRing, undefined);
+    assert.ok(a.ring.readAvailable <= 4800, `at most ringFrames in the ring (${a.ring.readAvailable})`);
+    b.end(partB);
+    a.end();
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    assert.equal(ra.frames, 9600);
+    assert.equal(rb.frames, 9600);
+    assert.ok(rb.startFrame >= ra.startFrame + ra.frames, 'b starts after a ends');
+    assert.ok(rb.startFrame - (ra.startFrame + ra.frames) <= 2 * 1024, `b follows within a few blocks (${rb.startFrame - (ra.startFrame + ra.frames)})`);
+    const recorded = (await recording.done).samples;
+    const at = recorded.indexOf(Math.fround(partB[0]));
+    assert.deepEqual(recorded.subarray(at, at + 9600), partB);
+    // Destroyed before it ever started: done reports it, cancelled, never played.
+    const unused = mixer.createWriteStream({ channels: [1] });
+    unused.destroy();
+    assert.deepEqual(await unused.done, { startFrame: -1, frames: 0, late: 0, cancelled: true, closed: false, underflowFrames: 0, overflowFrames: 0 });
+  });
+
+  it('read streams: `at` and frameAt() place every delivered frame on the mixer clock; stop() ends with the frames recorded so far', async () => {
+    const at = mixer.currentFrame + Math.round(0.3 * RATE);
+    const signal = Float32Array.from({ length: 4800 }, (_, k) => (k + 1) / 2 ** 20);
+    mixer.play(signal, { channels: [1], at: at + 1000 });
+    const source = mixer.createReadStream({ channels: [1], at });
+    const chunks = [];
+    source.on('data', (buf) => chunks.push({ from: source.frameAt(chunks.reduce((n, c) => n + c.samples.length, 0)), samples: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)) }));
+    while (mixer.currentFrame < at + 8000) await new Promise((resolve) => setTimeout(resolve, 20));
+    source.stop();
+    await new Promise((resolve) => source.on('end', resolve));
+    assert.equal(chunks[0].from, at);
+    const all = Float32Array.from(chunks.flatMap((c) => Array.from(c.samples)));
+    assert.ok(all.length >= 8000 && all.length < 8000 + RATE, `${all.length} frames, then stopped`);
+    const first = all.findIndex((v) => v !== 0);
+    assert.equal(first, 1000 + roundTripFrames(mixer), 'the sound is where the clock says (one period of loopback)');
+    assert.equal(source.overflowFrames, 0);
   });
 
   it('refuses chunks of the wrong type or shape with a clear error', async () => {
