@@ -114,7 +114,7 @@ describe('Node streams', function () {
     const recording = mixer.record(RATE, { channels: [1] });
     const inRing = new Promise((resolve) => a.write(partA.subarray(0, 4800), resolve));
     a.write(partA.subarray(4800));
-    assert.equal(await inRing, undefined);
+    assert.ok(!(await inRing), "the write callback runs without an error");
     assert.ok(a.ring.readAvailable <= 4800, `at most ringFrames in the ring (${a.ring.readAvailable})`);
     b.end(partB);
     a.end();
