@@ -11,6 +11,7 @@
       "native/binding/binding.cc",
       "native/binding/napi_mixer.cc",
       "native/binding/napi_ringbuffer.cc",
+      "native/binding/napi_platform.cc",
       "native/core/mixer_core.c",
       "native/core/mixer_state.c",
       "native/core/id_index.c",
@@ -20,6 +21,8 @@
       "native/host/mixer_stream.c",
       "native/host/result_watcher.c",
       "native/host/pa_loader.c",
+      "native/host/pa_search.c",
+      "native/host/dynlib.c",
       "native/host/pa_session.c",
       "native/host/pa_copy.c"
     ],
@@ -32,7 +35,18 @@
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
     "cflags": ["-Wall", "-O2"],
     "cflags_c": ["-std=c11", "-Wextra"],
-    "libraries": ["-ldl", "-lpthread", "-lm"]
+    "conditions": [
+      ["OS=='linux'", {"libraries": ["-ldl", "-lpthread", "-lm"]}],
+      ["OS=='win'", {"defines": ["_USE_MATH_DEFINES"]}],
+      ["OS=='mac'", {
+        "xcode_settings": {
+          "GCC_C_LANGUAGE_STANDARD": "c11",
+          "CLANG_CXX_LANGUAGE_STANDARD": "c++2b",
+          "MACOSX_DEPLOYMENT_TARGET": "11.0",
+          "OTHER_CFLAGS": ["-Wall", "-Wextra", "-O2"]
+        }
+      }]
+    ]
   },
   # (cflags_cc sit in each target: in target_defaults node-gyp's -std=gnu++17 would follow and win)
   "targets": [

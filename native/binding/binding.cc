@@ -5,6 +5,7 @@
 #include "bench_kernels.h"
 #endif
 #include "napi_mixer.h"
+#include "napi_platform.h"
 #include "napi_ringbuffer.h"
 #include "pa_session.h"
 #include "rtm_contract.h"
@@ -174,6 +175,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));
+    AddPlatformExports(env, exports);
     return exports;
 }
 

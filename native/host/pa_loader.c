@@ -1,15 +1,19 @@
 #include "pa_loader.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "dynlib.h"
+#include "pa_search.h"
 
 static pa_functions functions;
 static int loaded = 0;
+static char loaded_from[PA_SEARCH_PATH_MAX];
 
 #define LOAD(field, symbol)                                                              \
     do {                                                                                 \
-        *(void **)(&out->field) = dlsym(lib, symbol);                                    \
+        *(void **)(&out->field) = rtm_dynlib_symbol(lib, symbol);                        \
         if (!out->field) {                                                               \
             snprintf(err, errlen, "%s does not export %s: is it really PortAudio v19?",  \
                      path, symbol);                                                      \
@@ -38,23 +42,53 @@ int pa_resolve(void *lib, const char *path, pa_functions *out, char *err, unsign
     return 1;
 }
 
+/* Opens the first of this platform's candidates that loads (pa_search.c has
+ * the order), or explains what to install, naming what was tried. */
+static rtm_dynlib open_library(const char *override, const char **path, char *err, unsigned long errlen) {
+    char addon_dir[PA_SEARCH_PATH_MAX];
+    static pa_search_list candidates; /* 8 KiB: not on the caller's stack */
+    rtm_module_dir(addon_dir, sizeof addon_dir);
+    pa_search_candidates(RTM_OS_THIS, addon_dir, override, &candidates);
+    char why[512] = {0};
+    for (unsigned i = 0; i < candidates.count; i++) {
+        rtm_dynlib lib = rtm_dynlib_open(candidates.path[i], why, sizeof why);
+        if (lib) {
+            snprintf(loaded_from, sizeof loaded_from, "%s", candidates.path[i]);
+            *path = loaded_from;
+            return lib;
+        }
+    }
+    if (override && *override) {
+        snprintf(err, errlen, "Cannot load PortAudio from %s=%s (%s)", RTMIXER_PORTAUDIO_ENV, override, why);
+        return NULL;
+    }
+    char tried[1024] = {0};
+    size_t used = 0;
+    for (unsigned i = 0; i < candidates.count && used < sizeof tried; i++) {
+        int n = snprintf(tried + used, sizeof tried - used, "%s%s", i ? ", " : "", candidates.path[i]);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+    /* The last reason: for a single candidate (Linux) the system's own words,
+     * e.g. "libportaudio.so.2: cannot open shared object file". */
+    if (candidates.count == 1)
+        snprintf(err, errlen, "PortAudio is not installed: %s, or set %s to the library file (%s)",
+                 pa_search_install_hint(RTM_OS_THIS), RTMIXER_PORTAUDIO_ENV, why);
+    else
+        snprintf(err, errlen, "PortAudio is not installed: %s, or set %s to the library file (tried %s; last: %s)",
+                 pa_search_install_hint(RTM_OS_THIS), RTMIXER_PORTAUDIO_ENV, tried, why);
+    return NULL;
+}
+
 const pa_functions *pa_load(char *err, unsigned long errlen) {
     if (loaded) return &functions;
     const char *override = getenv(RTMIXER_PORTAUDIO_ENV);
-    const char *path = (override && *override) ? override : "libportaudio.so.2";
-    void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        if (override && *override)
-            snprintf(err, errlen, "Cannot load PortAudio from %s=%s (%s)", RTMIXER_PORTAUDIO_ENV,
-                     override, dlerror());
-        else
-            snprintf(err, errlen,
-                     "PortAudio is not installed: install the package libportaudio2 "
-                     "(sudo apt-get install libportaudio2), or set %s to the library file (%s)",
-                     RTMIXER_PORTAUDIO_ENV, dlerror());
-        return NULL;
-    }
+    const char *path = NULL;
+    rtm_dynlib lib = open_library(override, &path, err, errlen);
+    if (!lib) return NULL;
     if (!pa_resolve(lib, path, &functions, err, errlen)) return NULL;
     loaded = 1;
     return &functions;
 }
+
+const char *pa_loaded_library(void) { return loaded ? loaded_from : NULL; }

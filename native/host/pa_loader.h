@@ -1,5 +1,6 @@
-/* Loads libportaudio at run time (dlopen) so a missing library is a clear
- * error at first use instead of a failed require(). */
+/* Loads PortAudio at run time (dlopen, LoadLibrary) so a missing library is a
+ * clear error at first use instead of a failed require(). Where it looks, per
+ * platform: pa_search.c. */
 #ifndef RTMIXER_PA_LOADER_H
 #define RTMIXER_PA_LOADER_H
 #include "pa_api.h"
@@ -34,6 +35,8 @@ typedef struct pa_functions {
 
 /* Returns the loaded function table, or NULL with a message in err. */
 const pa_functions *pa_load(char *err, unsigned long errlen);
+/* The file PortAudio was loaded from (as found by the search), or NULL. */
+const char *pa_loaded_library(void);
 
 /* Fills `out` from an already opened library handle (a second, independent
  * copy of PortAudio: see pa_copy.h). Returns 0 with a message in err when a

@@ -1,7 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "pa_session.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,9 @@ static unsigned long retired = 0; /* sessions left loaded for ever */
  * listing). Route their library messages to nowhere unless
  * RTMIXER_HOST_MESSAGES=1 asks to see them. Failures still reach the user
  * through PortAudio's return codes. */
+#ifndef _WIN32
+#include <dlfcn.h>
+
 static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
     (void)file; (void)line; (void)function; (void)err; (void)fmt;
 }
@@ -59,6 +61,10 @@ static void silence_host_libraries(void) {
         if (set_info) set_info(jack_quiet);
     }
 }
+#else
+/* Windows host APIs (WASAPI, WDM-KS, DirectSound, MME) print nothing. */
+static void silence_host_libraries(void) {}
+#endif
 
 static double now_ms(void) {
     struct timespec t;
