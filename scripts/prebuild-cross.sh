@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# Cross-builds the N-API prebuilds for 64-bit and 32-bit ARM Linux (glibc) on
-# an x64 Debian/Ubuntu machine with the distribution's cross-compilers:
+# Builds every prebuild this x64 Debian/Ubuntu machine can make besides the
+# native linux-x64 glibc one (`npm run prebuildify`):
 #
-#   sudo apt-get install g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
-#   npm run prebuildify:cross            # or: scripts/prebuild-cross.sh [arm64] [arm]
+#   npm run prebuildify:cross                      # every target whose toolchain is here
+#   npm run prebuildify:cross -- win32-x64 x64-musl # or: scripts/prebuild-cross.sh [target...]
 #
-# Output: prebuilds/linux-arm64/node-red-contrib-rtmixer.glibc.node and
-# prebuilds/linux-arm/node-red-contrib-rtmixer.armv7.glibc.node, beside the
-# native linux-x64 one from `npm run prebuildify`.
+#   target      toolchain (Debian packages unless said)          output in prebuilds/
+#   arm64       g++-aarch64-linux-gnu                             linux-arm64/<name>.glibc.node
+#   arm         g++-arm-linux-gnueabihf                           linux-arm/<name>.armv7.glibc.node
+#   win32-x64   g++-mingw-w64-x86-64-posix, cmake                 win32-x64/<name>.node + portaudio.dll
+#   x64-musl    zig 0.11 from npm (fetched on first use)          linux-x64/<name>.musl.node
+#   arm64-musl  zig 0.11 from npm (fetched on first use)          linux-arm64/<name>.musl.node
 #
-# It builds in a temporary copy of binding.gyp and native/: prebuildify runs
-# `node-gyp rebuild`, and an ARM binary left in the repository's build/Release
-# would be what node-gyp-build loads first on this machine.
+# Without arguments, a target whose toolchain is missing is skipped with the
+# command that installs it; a target named on the command line must build.
+# Windows: scripts/cross/windows.sh (PortAudio built from Debian's source
+# package); musl: scripts/cross/musl.sh.
+#
+# The ARM glibc builds use a temporary copy of binding.gyp and native/:
+# prebuildify runs `node-gyp rebuild`, and an ARM binary left in the
+# repository's build/Release would be what node-gyp-build loads first on this
+# machine.
 #
 # The 32-bit build targets Debian's armhf baseline (ARMv7-A, VFPv3-D16, Thumb-2)
 # and is tagged armv7: node-gyp-build loads it only where Node reports
 # arm_version 7 (the official armv7l Node builds), never on an ARMv6 Pi Zero/1.
 #
-# Each binary is checked: its ELF machine, and that it needs nothing beyond
+# Each ARM binary is checked: its ELF machine, and that it needs nothing beyond
 # libc, libm, libdl, libpthread, libstdc++ and libgcc_s (PortAudio is opened
 # at run time with dlopen). To run them as well, point RTMIXER_NODE_ARM64 /
 # RTMIXER_NODE_ARM at an ARM `node` binary and install qemu-user: the script
@@ -25,12 +34,50 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(arm64 arm)
+requested=("$@")
 
 allowed_libs='^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|libstdc\+\+\.so\.6|libgcc_s\.so\.1|ld-linux-aarch64\.so\.1|ld-linux-armhf\.so\.3)$'
 
 die() { echo "prebuild-cross: $*" >&2; exit 1; }
+
+# What each target needs on this machine, and how to install it.
+available() {
+  case "$1" in
+    arm64) command -v aarch64-linux-gnu-g++ >/dev/null ;;
+    arm) command -v arm-linux-gnueabihf-g++ >/dev/null ;;
+    win32-x64) command -v x86_64-w64-mingw32-g++-posix >/dev/null && command -v cmake >/dev/null ;;
+    x64-musl | arm64-musl) true ;;
+    *) die "unknown target '$1' (arm64, arm, win32-x64, x64-musl or arm64-musl)" ;;
+  esac
+}
+install_hint() {
+  case "$1" in
+    arm64) echo "sudo apt-get install g++-aarch64-linux-gnu" ;;
+    arm) echo "sudo apt-get install g++-arm-linux-gnueabihf" ;;
+    win32-x64) echo "sudo apt-get install g++-mingw-w64-x86-64-posix cmake" ;;
+  esac
+}
+
+targets=()
+if [ ${#requested[@]} -gt 0 ]; then
+  for t in "${requested[@]}"; do
+    available "$t" || die "$t: toolchain missing: $(install_hint "$t")"
+    targets+=("$t")
+  done
+else
+  for t in arm64 arm win32-x64 x64-musl arm64-musl; do
+    if available "$t"; then targets+=("$t"); else echo "== $t skipped: $(install_hint "$t")"; fi
+  done
+fi
+arches=()
+for t in "${targets[@]}"; do
+  case "$t" in
+    arm64 | arm) arches+=("$t") ;;
+    win32-x64) bash "$root/scripts/cross/windows.sh" ;;
+    x64-musl) bash "$root/scripts/cross/musl.sh" x64 ;;
+    arm64-musl) bash "$root/scripts/cross/musl.sh" arm64 ;;
+  esac
+done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rtmixer-cross-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -95,7 +142,7 @@ for arch in "${arches[@]}"; do
   fi
 
   mkdir -p "$root/prebuilds/linux-$arch"
-  rm -f "$root/prebuilds/linux-$arch/"*.node
+  rm -f "$root/prebuilds/linux-$arch/"*.glibc.node
   cp "$file" "$root/prebuilds/linux-$arch/"
 done
-echo "prebuilds: $(cd "$root/prebuilds" && ls -d linux-* | tr '\n' ' ')"
+echo "prebuilds: $(cd "$root/prebuilds" && ls */* | tr '\n' ' ')"

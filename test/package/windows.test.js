@@ -65,6 +65,8 @@ describe('The Windows x64 package under Wine', function () {
   });
 
   before(async function () {
+    // Remaking the prebuild (PortAudio from source the first time) takes 1-4 min.
+    this.timeout(900000);
     ensureWindowsPrebuild();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-wine-'));
     nodeExe = windowsNode(20);
