@@ -1,6 +1,18 @@
 #define _GNU_SOURCE
 #include "pa_copy.h"
 
+#ifdef _WIN32
+#include <stdio.h>
+
+/* Windows has no JACK host API in the bundled PortAudio, so no dead session
+ * to escape: a second copy is never needed there. */
+int pa_load_copy(pa_functions *out, char *err, size_t errlen) {
+    (void)out;
+    snprintf(err, errlen, "a second PortAudio copy is not made on Windows");
+    return 0;
+}
+#else
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -80,3 +92,4 @@ int pa_load_copy(pa_functions *out, char *err, size_t errlen) {
     }
     return pa_resolve(lib, info.dli_fname, out, err, (unsigned long)errlen);
 }
+#endif
