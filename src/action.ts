@@ -44,9 +44,19 @@ export class Action {
   private settled = false;
   private lastCounters: LiveCounters = { underflowFrames: 0, overflowFrames: 0 };
 
+  /** @internal The Mixer that made it: ids are per mixer, so another mixer must refuse it. */
+  readonly owner: object;
+
   /** @internal */
-  constructor(id: number, kind: ActionKind, at: number | undefined, private readonly readLive: (id: number) => LiveCounters | null) {
+  constructor(
+    id: number,
+    kind: ActionKind,
+    at: number | undefined,
+    private readonly readLive: (id: number) => LiveCounters | null,
+    owner: object,
+  ) {
     this.id = id;
+    this.owner = owner;
     this.kind = kind;
     this.at = at;
     this.done = new Promise<ActionResult>((resolve, reject) => {

@@ -7,6 +7,9 @@ export type RtMixerErrorCode =
   | 'ERR_RTMIXER_QUEUE_FULL'
   | 'ERR_RTMIXER_LATE_START'
   | 'ERR_RTMIXER_ACTION_FINISHED'
+  | 'ERR_RTMIXER_TOO_LARGE'
+  | 'ERR_RTMIXER_NO_MEMORY'
+  | 'ERR_RTMIXER_RING_BUSY'
   | 'ERR_RTMIXER_NATIVE'
   | 'ERR_RTMIXER_STREAM_LOST'
   // Decoding sound files (src/decode/errors.ts):
@@ -108,4 +111,37 @@ export class ActionFinishedError extends RtMixerError {
   constructor(what: string) {
     super('ERR_RTMIXER_ACTION_FINISHED', `Cannot ${what}: the action has already finished (or was cancelled).`);
   }
+}
+
+/** A buffer larger than the documented limits (README: Limits); nothing was allocated. */
+export class TooLargeError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_TOO_LARGE', message);
+  }
+}
+
+/** The memory for an action, a ring buffer or a recording could not be allocated; nothing was started. */
+export class NoMemoryError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_NO_MEMORY', message);
+  }
+}
+
+/** A RingBuffer used from the end the audio callback owns, or given to a second action. */
+export class RingBusyError extends RtMixerError {
+  constructor(message: string) {
+    super('ERR_RTMIXER_RING_BUSY', message);
+  }
+}
+
+const NATIVE_CODES: Partial<Record<RtMixerErrorCode, new (message: string) => RtMixerError>> = {
+  ERR_RTMIXER_TOO_LARGE: TooLargeError,
+  ERR_RTMIXER_NO_MEMORY: NoMemoryError,
+  ERR_RTMIXER_RING_BUSY: RingBusyError,
+};
+
+/** The class of ours for an Error the addon threw with a `code`, if it has one. */
+export function errorFromNative(code: unknown, message: string): RtMixerError | undefined {
+  const Class = NATIVE_CODES[code as RtMixerErrorCode];
+  return Class ? new Class(message) : undefined;
 }

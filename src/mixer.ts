@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { Action, ActionKind, ActionResult } from './action';
 import type { DeviceInfo } from './devices';
-import { ActionFinishedError, InvalidArgumentError, MixerClosedError, QueueFullError, StreamLostError } from './errors';
+import { ActionFinishedError, InvalidArgumentError, MixerClosedError, NoMemoryError, QueueFullError, StreamLostError } from './errors';
 import type { MixerOptions } from './mixer-options';
 import { ActionType, callNative, NativeActionDescriptor, NativeMixer, NativeResult, Outcome } from './native';
 import { openEngine } from './open-engine';
@@ -11,12 +11,12 @@ import { Queue, QueueItem } from './queue';
 import { AudioReadStream, AudioReadStreamOptions } from './read-stream';
 import { AudioWriteStream, AudioWriteStreamOptions } from './write-stream';
 import { RingBuffer } from './ringbuffer';
-import { curveCode, Duration, durationToFrames, FadeCurve, shapeFor, ShapeOptions } from './shaping';
+import { curveCode, Duration, durationToFrames, FadeCurve, SHAPE_OPTIONS, shapeFor, ShapeOptions } from './shaping';
 import { Stats, statsFromNative } from './stats';
 import { XrunEvent, xrunEventFrom } from './xruns';
 import {
   allChannels, channelMap, describeValue, optionalBoolean, requireFinite, requireFiniteSamples,
-  requireFloat32Array, requireInteger,
+  requireFloat32Array, requireGain, requireInteger, requireOptions,
 } from './validate';
 
 export interface StartOptions {
@@ -68,6 +68,18 @@ export interface SetGainOptions {
   /** Length of the linear ramp from the current gain (default: a jump). */
   ramp?: Duration;
 }
+
+// The option names each call accepts; any other key is refused (a typo such as
+// `fadeout` would otherwise be silently ignored).
+const START_OPTIONS = ['at', 'allowBelated'] as const;
+/** @internal */
+export const PLAY_OPTIONS = [...START_OPTIONS, 'after', 'channels', 'gain', ...SHAPE_OPTIONS] as const;
+const RECORD_OPTIONS = [...START_OPTIONS, 'channels'] as const;
+const PLAY_RING_OPTIONS = [...START_OPTIONS, 'channels', 'gain', 'endWhenDrained'] as const;
+const CANCEL_OPTIONS = ['at', 'fadeOut', 'curve'] as const;
+const SET_GAIN_OPTIONS = ['at', 'ramp'] as const;
+const WRITE_STREAM_OPTIONS = ['channels', 'ringFrames', 'prefillFrames', 'gain'] as const;
+const READ_STREAM_OPTIONS = ['channels', 'ringFrames', 'pollMs'] as const;
 
 export interface MixerEvents {
   xrun: [XrunEvent];
@@ -144,6 +156,7 @@ export class Mixer extends EventEmitter {
   /** Plays interleaved samples; returns at once, `done` settles when playback ends. */
   play(samples: Float32Array, options: PlayOptions = {}): Action {
     this.requireOpen('play');
+    options = requireOptions('play()', options, PLAY_OPTIONS);
     requireFloat32Array('samples', samples);
     if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
     const map = channelMap('channels', options.channels ?? allChannels(this.outputChannels), this.outputChannels);
@@ -155,7 +168,7 @@ export class Mixer extends EventEmitter {
       );
     }
     requireFiniteSamples('samples', samples);
-    const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
+    const gain = options.gain === undefined ? 1 : requireGain('gain', options.gain);
     const shape = shapeFor(options, samples.length / map.length, this.sampleRate);
     const afterId = this.predecessor(options);
     const start = afterId ? { allowBelated: options.allowBelated ?? true } : options;
@@ -165,12 +178,13 @@ export class Mixer extends EventEmitter {
   /** Plays sounds one after another, each on the frame after the previous one ends. */
   queue(items: QueueItem[], options: StartOptions = {}): Queue {
     this.requireOpen('queue');
-    return new Queue(this, items, options);
+    return new Queue(this, items, requireOptions('queue()', options, START_OPTIONS));
   }
 
   /** Records `frames` frames; `done` resolves with the samples. */
   record(frames: number, options: RecordOptions = {}): Action {
     this.requireOpen('record');
+    options = requireOptions('record()', options, RECORD_OPTIONS);
     requireInteger('frames', frames, 1, 2 ** 31);
     if (this.inputChannels === 0) throw new InvalidArgumentError('Cannot record: this mixer has no input channels');
     const map = channelMap('channels', options.channels ?? allChannels(this.inputChannels), this.inputChannels);
@@ -180,8 +194,9 @@ export class Mixer extends EventEmitter {
   /** Plays what is written into `ring` until cancelled or, after ring.end(), drained. */
   playRingbuffer(ring: RingBuffer, options: PlayRingbufferOptions = {}): Action {
     this.requireOpen('play a ring buffer');
+    options = requireOptions('playRingbuffer()', options, PLAY_RING_OPTIONS);
     const map = this.ringChannelMap(ring, options.channels, 'output');
-    const gain = options.gain === undefined ? 1 : requireFinite('gain', options.gain);
+    const gain = options.gain === undefined ? 1 : requireGain('gain', options.gain);
     const endWhenDrained = optionalBoolean('endWhenDrained', options.endWhenDrained, true);
     return this.submit('playRingbuffer', ActionType.PlayRingbuffer, options, { channelMap: map, gain, ring: ring.native, endWhenDrained });
   }
@@ -189,6 +204,7 @@ export class Mixer extends EventEmitter {
   /** Records into `ring` until cancelled; frames with no room are counted as overflow. */
   recordRingbuffer(ring: RingBuffer, options: RecordOptions = {}): Action {
     this.requireOpen('record into a ring buffer');
+    options = requireOptions('recordRingbuffer()', options, RECORD_OPTIONS);
     const map = this.ringChannelMap(ring, options.channels, 'input');
     return this.submit('recordRingbuffer', ActionType.RecordRingbuffer, options, { channelMap: map, ring: ring.native });
   }
@@ -196,19 +212,21 @@ export class Mixer extends EventEmitter {
   /** A Writable of interleaved float32 PCM (Buffers or Float32Arrays) played through a ring buffer. */
   createWriteStream(options: AudioWriteStreamOptions = {}): AudioWriteStream {
     this.requireOpen('create a write stream');
-    return new AudioWriteStream(this, options);
+    return new AudioWriteStream(this, requireOptions('createWriteStream()', options, WRITE_STREAM_OPTIONS));
   }
 
   /** A Readable of recorded interleaved float32 PCM (Buffers). */
   createReadStream(options: AudioReadStreamOptions = {}): AudioReadStream {
     this.requireOpen('create a read stream');
-    return new AudioReadStream(this, options);
+    return new AudioReadStream(this, requireOptions('createReadStream()', options, READ_STREAM_OPTIONS));
   }
 
   /** Stops `action` at frame `at` (default: the next block). */
   cancel(action: Action, options: CancelOptions = {}): Action {
     this.requireOpen('cancel');
     if (!(action instanceof Action)) throw new InvalidArgumentError(`cancel() needs an Action, got ${describeValue(action)}`);
+    this.requireOwn('cancel()', action);
+    options = requireOptions('cancel()', options, CANCEL_OPTIONS);
     const fadeOut = durationToFrames('fadeOut', options.fadeOut, this.sampleRate);
     const curve = curveCode(options.curve);
     return this.submit('cancel', ActionType.Cancel, { at: options.at, allowBelated: true }, { targetId: action.id, fadeOut, curve });
@@ -223,8 +241,10 @@ export class Mixer extends EventEmitter {
     if (!(action instanceof Action) || action.kind !== 'play') {
       throw new InvalidArgumentError(`setGain() needs an Action returned by play(), got ${describeValue(action)}`);
     }
+    this.requireOwn('setGain()', action);
+    options = requireOptions('setGain()', options, SET_GAIN_OPTIONS);
     if (action.finished) throw new ActionFinishedError('set gain');
-    const target = requireFinite('gain', gain);
+    const target = requireGain('gain', gain);
     const ramp = durationToFrames('ramp', options.ramp, this.sampleRate);
     return this.submit('setGain', ActionType.SetGain, { at: options.at, allowBelated: true }, { targetId: action.id, gain: target, ramp });
   }
@@ -295,8 +315,16 @@ export class Mixer extends EventEmitter {
     if (!(options.after instanceof Action)) {
       throw new InvalidArgumentError(`after must be an Action, got ${describeValue(options.after)}`);
     }
+    this.requireOwn('play({ after })', options.after);
     if (options.at !== undefined) throw new InvalidArgumentError('Give either at or after, not both');
     return options.after.id;
+  }
+
+  /** Action ids are numbered per mixer: one of another mixer would name an unrelated sound here. */
+  private requireOwn(what: string, action: Action): void {
+    if (action.owner !== this) {
+      throw new InvalidArgumentError(`${what} got an Action of another Mixer: each mixer can only ${what.startsWith('play') ? 'follow' : 'change'} its own actions`);
+    }
   }
 
   private requireOpen(what: string): void {
@@ -308,8 +336,9 @@ export class Mixer extends EventEmitter {
     const allowBelated = optionalBoolean('allowBelated', start.allowBelated, false);
     if (this.pending.size >= this.queueSize) throw new QueueFullError(this.queueSize);
     const id = this.nextId++;
-    const action = new Action(id, kind, at, (actionId) => this.engine?.live(actionId) ?? null);
-    this.engine!.submit({ ...fields, type, id, at, allowBelated });
+    const action = new Action(id, kind, at, (actionId) => this.engine?.live(actionId) ?? null, this);
+    const engine = this.engine!;
+    callNative(() => engine.submit({ ...fields, type, id, at, allowBelated }));
     this.pending.set(id, action);
     return action;
   }
@@ -343,6 +372,10 @@ export class Mixer extends EventEmitter {
       }
       if (r.outcome === Outcome.DroppedLate) {
         action.rejectLate(r.lateFrames);
+        continue;
+      }
+      if (r.samplesError) {
+        action.reject(new NoMemoryError(`The recording finished but ${r.samplesError}`));
         continue;
       }
       if (action.kind === 'setGain' && r.outcome === Outcome.TargetMissing) {

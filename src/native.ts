@@ -3,7 +3,7 @@
 // Error at first use, not a failed require() of the whole package.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeError } from './errors';
+import { errorFromNative, NativeError, RtMixerError as RtMixerErrorBase } from './errors';
 
 export interface NativeHostApiInfo {
   index: number;
@@ -144,6 +144,8 @@ export interface NativeResult {
   underflowFrames: number;
   overflowFrames: number;
   samples?: Float32Array;
+  /** Set instead of samples when even a copy of the recording could not be allocated. */
+  samplesError?: string;
   stats?: NativeStats;
 }
 
@@ -170,9 +172,24 @@ export interface NativeRingBuffer {
   readonly capacity: number;
   readonly channels: number;
   readonly ended: boolean;
+  /** '' when free, else the kind of action that holds the ring. */
+  readonly inUse: '' | 'play' | 'record';
+}
+
+/** The sizes and ranges the addon enforces (native/binding/rtm_limits.h). */
+export interface NativeLimits {
+  /** One record() buffer or one RingBuffer's samples, in bytes. */
+  maxBufferBytes: number;
+  /** RingBuffer frames before rounding up to a power of two. */
+  maxRingFrames: number;
+  maxGain: number;
+  /** Fade, cancel-fade and ramp lengths. */
+  maxShapeFrames: number;
+  maxLoops: number;
 }
 
 export interface NativeAddon {
+  limits: NativeLimits;
   /** The listing of the last scan (the first call initialises PortAudio). */
   deviceListing(): NativeDeviceListing;
   /** Re-initialises PortAudio on a worker thread; false when an open stream holds it. */
@@ -181,6 +198,8 @@ export interface NativeAddon {
   rescanDevicesSync(): boolean;
   portAudioVersion(): string;
   nativeMemory(): { actions: number; bytes: number };
+  /** Bytes of finished recordings handed to JavaScript without a copy, not yet collected (tests). */
+  recordingBytes(): number;
   contract(): NativeContract;
   /** Development addon only (RTMIXER_DEV_ADDON=1). */
   benchSumVoicesNs?(voices: number, frames: number, channels: number, blocks: number): number;
@@ -224,9 +243,11 @@ export function callNative<T>(fn: () => T, wrap: (message: string) => Error = (m
   try {
     return fn();
   } catch (err) {
-    if (err instanceof Error && !('code' in err && String((err as { code: unknown }).code).startsWith('ERR_RTMIXER'))) {
-      throw wrap(err.message);
-    }
-    throw err;
+    if (!(err instanceof Error) || err instanceof RtMixerErrorBase) throw err;
+    const code = (err as { code?: unknown }).code;
+    const ours = errorFromNative(code, err.message);
+    if (ours) throw ours;
+    if (String(code).startsWith('ERR_RTMIXER')) throw err;
+    throw wrap(err.message);
   }
 }

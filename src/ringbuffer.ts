@@ -1,18 +1,22 @@
 // A lock-free single-producer/single-consumer ring of interleaved float frames,
 // shared with the audio callback. JavaScript is one end, the callback the other.
 import { InvalidArgumentError } from './errors';
-import { native, NativeRingBuffer } from './native';
-import { requireFloat32Array, requireInteger } from './validate';
+import { callNative, native, NativeRingBuffer } from './native';
+import { requireFiniteSamples, requireFloat32Array, requireInteger } from './validate';
 
 export class RingBuffer {
   /** @internal */
   readonly native: NativeRingBuffer;
 
-  /** `frames` is rounded up to a power of two. */
+  /**
+   * `frames` is rounded up to a power of two; the ring holds at most 2 GiB of
+   * samples (TooLargeError), and NoMemoryError if that memory is not there.
+   */
   constructor(frames: number, channels: number) {
-    requireInteger('frames', frames, 1, 1 << 26);
+    const addon = native();
+    requireInteger('frames', frames, 1, addon.limits.maxRingFrames);
     requireInteger('channels', channels, 1, 64);
-    this.native = new (native().NativeRingBuffer)(frames, channels);
+    this.native = callNative(() => new addon.NativeRingBuffer(frames, channels));
   }
 
   get capacity(): number {
@@ -32,9 +36,32 @@ export class RingBuffer {
   get ended(): boolean {
     return this.native.ended;
   }
+  /**
+   * While an action uses the ring, the audio callback owns one end: '' when
+   * free, 'play' (playRingbuffer: the callback reads, you write) or 'record'
+   * (recordRingbuffer: the callback writes, you read).
+   */
+  get inUse(): '' | 'play' | 'record' {
+    return this.native.inUse;
+  }
 
-  /** Writes as many whole frames as fit; returns how many frames were written. */
+  /**
+   * Writes as many whole frames as fit; returns how many frames were written.
+   * A NaN or Infinity anywhere in `samples` is refused and nothing is written.
+   */
   write(samples: Float32Array): number {
+    this.checkWritable(samples);
+    requireFiniteSamples('samples', samples);
+    return this.writeChecked(samples);
+  }
+
+  /** @internal write() for samples already checked with checkWritable and requireFiniteSamples. */
+  writeChecked(samples: Float32Array): number {
+    return callNative(() => this.native.write(samples));
+  }
+
+  /** @internal The checks of write() that do not look at each sample. */
+  checkWritable(samples: Float32Array): void {
     requireFloat32Array('samples', samples);
     if (samples.length % this.channels !== 0) {
       throw new InvalidArgumentError(
@@ -42,13 +69,12 @@ export class RingBuffer {
       );
     }
     if (this.ended) throw new InvalidArgumentError('Cannot write: end() was already called on this ring buffer');
-    return this.native.write(samples);
   }
 
   /** Reads up to `frames` frames (default: all available). */
   read(frames?: number): Float32Array {
     if (frames !== undefined) requireInteger('frames', frames, 0);
-    return this.native.read(frames);
+    return callNative(() => this.native.read(frames));
   }
 
   /** Marks the end of the stream: a play action finishes once what was written has played. */

@@ -1,6 +1,7 @@
 // Options that shape a sound inside the callback: fades, loops, gain ramps.
 // Durations are seconds (a number) or exact frames ({ frames: n }).
 import { InvalidArgumentError } from './errors';
+import { limits } from './limits';
 import { describeValue, requireInteger } from './validate';
 
 export type Duration = number | { frames: number };
@@ -32,6 +33,10 @@ export interface NativeShape {
   loopEnd: number;
 }
 
+/** The option names that shape a play() sound (fades, loops). */
+export const SHAPE_OPTIONS = ['fadeIn', 'fadeOut', 'curve', 'loop', 'loopStart', 'loopEnd'] as const;
+
+/** Frames of a fade or ramp, at most MAX_SHAPE_FRAMES (12.4 hours at 48 kHz). */
 export function durationToFrames(name: string, value: Duration | undefined, sampleRate: number): number {
   if (value === undefined) return 0;
   if (typeof value === 'number') {
@@ -67,7 +72,7 @@ export function shapeFor(options: ShapeOptions, frames: number, sampleRate: numb
   let loops = 0;
   if (options.loop === true) loops = -1;
   else if (options.loop === false || options.loop === undefined) loops = 0;
-  else loops = requireInteger('loop', options.loop, 0, 2 ** 31);
+  else loops = requireInteger('loop', options.loop, 0, limits().maxLoops);
   if (loops === -1 && fadeOut > 0) {
     throw new InvalidArgumentError('fadeOut needs an end: a sound that loops forever fades out through cancel(action, { fadeOut })');
   }

@@ -1,6 +1,7 @@
 // Argument checks shared by the Mixer and RingBuffer: each throws an
 // InvalidArgumentError that says what was wrong and what is allowed.
 import { InvalidArgumentError } from './errors';
+import { limits } from './limits';
 
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -62,14 +63,47 @@ export function channelMap(name: string, channels: unknown, available: number): 
     throw new InvalidArgumentError(`${name} must be a non-empty array of channel numbers (1 to ${available}), got ${describeValue(channels)}`);
   }
   if (channels.length > 64) throw new InvalidArgumentError(`${name} may list at most 64 channels, got ${channels.length}`);
-  return channels.map((c: unknown, i: number) => {
+  // Every index, holes included (Array.prototype.map would skip them).
+  const map: number[] = [];
+  for (let i = 0; i < channels.length; i++) {
+    const c: unknown = channels[i];
     if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > available) {
+      const got = i in channels ? describeValue(c) : 'nothing (a hole in a sparse array)';
       throw new InvalidArgumentError(
-        `${name}[${i}] must be a channel number from 1 to ${available} (this stream has ${available}), got ${describeValue(c)}`,
+        `${name}[${i}] must be a channel number from 1 to ${available} (this stream has ${available}), got ${got}`,
       );
     }
-    return c - 1;
-  });
+    map.push(c - 1);
+  }
+  return map;
+}
+
+/** A linear gain: finite, from 0 to limits().maxGain (100, +40 dB), the same bound everywhere. */
+export function requireGain(name: string, value: unknown): number {
+  const max = limits().maxGain;
+  if (typeof value !== 'number' || !(value >= 0 && value <= max)) {
+    throw new InvalidArgumentError(`${name} must be a linear gain from 0 to ${max}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * `options` must be an object (or undefined) with no key outside `allowed`: a
+ * typo such as `fadeout` is an error, not an option silently ignored.
+ */
+export function requireOptions<T extends object>(what: string, options: T | undefined, allowed: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`The options of ${what} must be an object, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const near = allowed.find((k) => k.toLowerCase() === key.toLowerCase());
+    throw new InvalidArgumentError(
+      `Unknown option "${key}" for ${what}${near ? ` (did you mean "${near}"?)` : ''}. Allowed: ${allowed.join(', ')}`,
+    );
+  }
+  return options;
 }
 
 /** 1..n */

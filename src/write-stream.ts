@@ -6,7 +6,7 @@ import { InvalidArgumentError, MixerClosedError, RtMixerError } from './errors';
 import type { Mixer } from './mixer';
 import { FrameAssembler } from './pcm';
 import { RingBuffer, ringFramesOption } from './ringbuffer';
-import { requireInteger } from './validate';
+import { requireFiniteSamples, requireGain, requireInteger } from './validate';
 
 export interface AudioWriteStreamOptions {
   /** 1-based output channels, one per interleaved channel of the input (default: all output channels). */
@@ -45,6 +45,7 @@ export class AudioWriteStream extends Writable {
 
   constructor(private readonly mixer: Mixer, private readonly options: AudioWriteStreamOptions = {}) {
     super({ objectMode: true, highWaterMark: 4 });
+    if (options.gain !== undefined) requireGain('gain', options.gain); // now, not when playback starts
     const channels = options.channels?.length ?? mixer.outputChannels;
     this.ringFrames = ringFramesOption(options.ringFrames, mixer.sampleRate);
     this.ring = new RingBuffer(this.ringFrames, channels);
@@ -79,6 +80,10 @@ export class AudioWriteStream extends Writable {
     let samples: Float32Array;
     try {
       samples = this.assembler.push(chunk);
+      // Once per chunk, before any of it is written: a NaN or Infinity would
+      // poison the mix, and a chunk is taken whole or not at all.
+      this.ring.checkWritable(samples);
+      requireFiniteSamples('chunk', samples);
     } catch (err) {
       callback(err as Error);
       return;
@@ -91,7 +96,7 @@ export class AudioWriteStream extends Writable {
       try {
         const room = Math.min(this.ring.writeAvailable, this.ringFrames - this.ring.readAvailable);
         const frames = Math.min(Math.max(0, room), samples.length / this.ring.channels);
-        const written = frames > 0 ? this.ring.write(samples.subarray(0, frames * this.ring.channels)) : 0;
+        const written = frames > 0 ? this.ring.writeChecked(samples.subarray(0, frames * this.ring.channels)) : 0;
         samples = samples.subarray(written * this.ring.channels);
         this.tryStart();
         if (samples.length === 0) callback();

@@ -4,6 +4,7 @@
 #ifdef RTMIXER_DEV
 #include "bench_kernels.h"
 #endif
+#include "rtm_limits.h"
 #include "napi_mixer.h"
 #include "napi_platform.h"
 #include "napi_ringbuffer.h"
@@ -162,6 +163,17 @@ Napi::Value Contract(const Napi::CallbackInfo &info) {
     return o;
 }
 
+// The sizes and ranges the binding enforces (rtm_limits.h), for TypeScript's checks.
+Napi::Object Limits(Napi::Env env) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("maxBufferBytes", (double)rtm_limits::kMaxBufferBytes);
+    o.Set("maxRingFrames", (double)rtm_limits::kMaxRingFrames);
+    o.Set("maxGain", rtm_limits::kMaxGain);
+    o.Set("maxShapeFrames", (double)rtm_limits::kMaxShapeFrames);
+    o.Set("maxLoops", (double)rtm_limits::kMaxLoops);
+    return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("deviceListing", Napi::Function::New(env, DeviceListing));
     exports.Set("rescanDevices", Napi::Function::New(env, RescanDevices));
@@ -173,6 +185,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
     exports.Set("contract", Napi::Function::New(env, Contract));
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
+    exports.Set("limits", Limits(env));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));
     AddPlatformExports(env, exports);

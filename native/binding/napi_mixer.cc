@@ -2,25 +2,32 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "action_descriptor.h"
+#include "coded_error.h"
 #include "napi_ringbuffer.h"
 #include "prefault.h"
 #ifdef RTMIXER_DEV
 #include "test_hooks.h"
 #endif
 
-// Native memory held by actions in flight, over all mixers (JS thread only):
-// lets tests and benchmarks see a leak exactly instead of guessing from RSS.
-static double g_live_actions = 0;
-static double g_live_bytes = 0;
+// Native memory held by actions in flight, over all mixers in every thread
+// (workers included): lets tests and benchmarks see a leak exactly instead of
+// guessing from RSS. Atomic: each worker thread submits on its own.
+static std::atomic<int64_t> g_live_actions{0};
+static std::atomic<int64_t> g_live_bytes{0};
+// Finished recordings handed to JavaScript without a copy, until collected.
+static std::atomic<int64_t> g_recording_bytes{0};
 
 Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
     Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("actions", g_live_actions);
-    o.Set("bytes", g_live_bytes);
+    o.Set("actions", (double)g_live_actions.load());
+    o.Set("bytes", (double)g_live_bytes.load());
+    o.Set("recordings", (double)g_recording_bytes.load());
     return o;
 }
 
@@ -66,15 +73,15 @@ uint64_t EstimatedEndFrame(Napi::Object d, uint64_t now) {
 
 size_t ActionBytes(const rtm_action *a) {
     size_t bytes = sizeof(rtm_action);
-    // a recording's buffer counts until the action is freed, also once handed to JavaScript
-    if (a->buffer || a->type == RTM_RECORD_BUFFER) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
+    // A recording handed to JavaScript left this count at the handoff (RecordingToResult).
+    if (a->buffer) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
     if (a->stats_out) bytes += sizeof(rtm_stats);
     return bytes;
 }
 
 void FreeAction(rtm_action *a) {
     g_live_actions -= 1;
-    g_live_bytes -= (double)ActionBytes(a);
+    g_live_bytes -= (int64_t)ActionBytes(a);
     free(a->buffer);
     free(a->stats_out);
     free(a);
@@ -85,23 +92,6 @@ double NumberOr(Napi::Object o, const char *key, double fallback) {
     return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
 }
 
-// A finished recording handed to JavaScript without a second copy: the
-// native buffer becomes the Float32Array's memory, freed by its finalizer.
-// Where external buffers are not allowed (some embedders), it is copied.
-Napi::Float32Array RecordingToJs(Napi::Env env, rtm_action *a) {
-    const size_t count = a->frames_done * a->channels;
-    napi_value ab;
-    if (count > 0 &&
-        napi_create_external_arraybuffer(env, a->buffer, count * sizeof(float),
-                                         [](napi_env, void *data, void *) { free(data); }, nullptr, &ab) == napi_ok) {
-        a->buffer = nullptr; // JavaScript owns it now
-        return Napi::Float32Array::New(env, count, Napi::ArrayBuffer(env, ab), 0);
-    }
-    Napi::Float32Array s = Napi::Float32Array::New(env, count);
-    if (count) memcpy(s.Data(), a->buffer, count * sizeof(float));
-    return s;
-}
-
 // Every field of rtm_contract.h's RTM_STATS_FIELDS, under its JavaScript name.
 Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
     Napi::Object o = Napi::Object::New(env);
@@ -109,6 +99,48 @@ Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
     RTM_STATS_FIELDS(X)
 #undef X
     return o;
+}
+
+
+void FreeRecording(napi_env, void *data, void *hint) {
+    free(data);
+    g_recording_bytes -= (int64_t)(uintptr_t)hint;
+}
+
+// A finished recording's samples. The native buffer itself becomes the
+// Float32Array's memory (freed by its finalizer when JavaScript drops it), so
+// a long take is never copied. Runtimes that refuse external buffers (V8's
+// sandbox in Electron) get a copy. If even that fails, `samplesError` says so.
+void RecordingToResult(Napi::Env env, rtm_action *a, Napi::Object result) {
+    const size_t count = (size_t)(a->frames_done * a->channels);
+    const size_t bytes = count * sizeof(float);
+    if (count > 0) {
+        napi_value buffer;
+        if (napi_create_external_arraybuffer(env, a->buffer, bytes, FreeRecording, (void *)(uintptr_t)bytes,
+                                             &buffer) == napi_ok) {
+            g_live_bytes -= (int64_t)((a->total_frames * a->channels + 1) * sizeof(float));
+            g_recording_bytes += (int64_t)bytes;
+            a->buffer = nullptr; // JavaScript owns it now
+            Napi::Float32Array samples = Napi::Float32Array::New(env, count, Napi::ArrayBuffer(env, buffer), 0);
+            if (env.IsExceptionPending() || samples.IsEmpty()) {
+                env.GetAndClearPendingException();
+                result.Set("samplesError", Napi::String::New(env, "out of memory for the recorded samples"));
+            } else {
+                result.Set("samples", samples);
+            }
+            return;
+        }
+        if (env.IsExceptionPending()) env.GetAndClearPendingException();
+    }
+    Napi::Float32Array copy = Napi::Float32Array::New(env, count);
+    if (env.IsExceptionPending() || copy.IsEmpty()) {
+        env.GetAndClearPendingException();
+        result.Set("samplesError", Napi::String::New(env, "out of memory for the " + std::to_string(bytes >> 20) +
+                                                              " MiB of recorded samples"));
+        return;
+    }
+    if (count) memcpy(copy.Data(), a->buffer, bytes);
+    result.Set("samples", copy);
 }
 
 } // namespace
@@ -224,7 +256,7 @@ void NativeMixer::AbandonInFlight() {
     auto *kept = new std::vector<InFlight>();
     for (auto &entry : in_flight_) {
         g_live_actions -= 1;
-        g_live_bytes -= (double)ActionBytes(entry.second.action);
+        g_live_bytes -= (int64_t)ActionBytes(entry.second.action);
         kept->push_back(std::move(entry.second));
     }
     in_flight_.clear();
@@ -235,69 +267,84 @@ uint64_t NativeMixer::EarliestEnd() const {
     return ends_.empty() ? WATCHER_NO_DEADLINE : ends_.begin()->first;
 }
 
+// submit(descriptor): checks every field itself (see action_descriptor.h),
+// allocates everything the action needs here on the JavaScript thread, and
+// refuses with an Error (coded ERR_RTMIXER_TOO_LARGE / _NO_MEMORY /
+// _RING_BUSY where TypeScript has a class for it) rather than hand the
+// callback anything it could overrun.
 Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (!open_) {
         Napi::Error::New(env, "the mixer is closed").ThrowAsJavaScriptException();
         return env.Undefined();
     }
-    Napi::Object d = info[0].As<Napi::Object>();
     rtm_action *a = static_cast<rtm_action *>(calloc(1, sizeof(rtm_action)));
-    a->type = (rtm_action_type)(int)NumberOr(d, "type", 0);
-    a->id = (uint64_t)NumberOr(d, "id", 0);
-    Napi::Value at = d.Get("at");
-    a->start_frame = at.IsNumber() ? (int64_t)at.As<Napi::Number>().DoubleValue() : RTM_ASAP;
-    a->allow_belated = d.Get("allowBelated").ToBoolean();
-    a->gain = (float)NumberOr(d, "gain", 1.0);
-    a->target_id = (uint64_t)NumberOr(d, "targetId", 0);
-    a->end_when_drained = d.Get("endWhenDrained").ToBoolean();
-    a->fade_in = (uint32_t)NumberOr(d, "fadeIn", 0);
-    a->fade_out = (uint32_t)NumberOr(d, "fadeOut", 0);
-    a->curve = NumberOr(d, "curve", 0) == 1 ? RTM_CURVE_EQUAL_POWER : RTM_CURVE_LINEAR;
-    a->loops = (int64_t)NumberOr(d, "loops", 0);
-    a->loop_start = (uint64_t)NumberOr(d, "loopStart", 0);
-    a->loop_end = (uint64_t)NumberOr(d, "loopEnd", 0);
-    a->ramp = (uint32_t)NumberOr(d, "ramp", 0);
-    a->after_id = (uint64_t)NumberOr(d, "afterId", 0);
-    Napi::Value map = d.Get("channelMap");
-    if (map.IsArray()) {
-        Napi::Array arr = map.As<Napi::Array>();
-        a->channels = arr.Length() > RTM_MAX_CHANNELS ? RTM_MAX_CHANNELS : arr.Length();
-        for (unsigned i = 0; i < a->channels; i++)
-            a->channel_map[i] = (uint8_t)arr.Get(i).As<Napi::Number>().Uint32Value();
+    if (!a) {
+        ThrowCoded(env, RTM_ERR_NO_MEMORY, "Out of memory for an action");
+        return env.Undefined();
     }
-    InFlight entry{a, Napi::ObjectReference(), WATCHER_NO_DEADLINE};
-    Napi::Value samples = d.Get("samples");
-    if (samples.IsTypedArray()) {
+    DescriptorExtras x;
+    StreamChannels channels{stream_->state.input_channels, stream_->state.output_channels};
+    DescriptorError bad = ReadDescriptor(env, info[0], channels, a, &x);
+    if (bad.message.empty() && in_flight_.count(a->id))
+        bad.message = "id " + std::to_string(a->id) + " is already in flight";
+    if (!bad.message.empty()) {
+        free(a);
+        if (env.IsExceptionPending()) return env.Undefined(); // a getter threw: let that through
+        if (bad.code) ThrowCoded(env, bad.code, bad.message);
+        else Napi::Error::New(env, bad.message).ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
+    if (x.buffer_floats) {
+        // One spare float: never a zero-byte allocation. Sizes fit: the reader
+        // bounded them to rtm_limits::kMaxBufferBytes or a live typed array.
+        const size_t bytes = (size_t)((x.buffer_floats + 1) * sizeof(float));
+        a->buffer = static_cast<float *>(a->type == RTM_RECORD_BUFFER ? calloc(1, bytes) : malloc(bytes));
+        if (!a->buffer) {
+            free(a);
+            ThrowCoded(env, RTM_ERR_NO_MEMORY,
+                       "Out of memory for a " + std::to_string(bytes >> 20) + " MiB " +
+                           (x.samples.IsEmpty() ? "recording buffer" : "copy of the samples"));
+            return env.Undefined();
+        }
         // Copied: the callback must never read memory JavaScript can free,
-        // detach or transfer while the sound plays.
-        Napi::Float32Array s = samples.As<Napi::Float32Array>();
-        a->total_frames = s.ElementLength() / a->channels;
-        a->buffer = static_cast<float *>(malloc((s.ElementLength() + 1) * sizeof(float)));
-        memcpy(a->buffer, s.Data(), s.ElementLength() * sizeof(float));
-    } else if (a->type == RTM_RECORD_BUFFER) {
-        a->total_frames = (uint64_t)NumberOr(d, "frames", 0);
-        a->buffer = static_cast<float *>(calloc(a->total_frames * a->channels + 1, sizeof(float)));
-        rtm_prefault(a->buffer, (a->total_frames * a->channels + 1) * sizeof(float)); // no page fault in the callback
-    }
-    Napi::Value ring = d.Get("ring");
-    if (NativeRingBuffer *rb = NativeRingBuffer::Unwrap(ring)) {
-        a->ring = rb->ring();
-        entry.ring = Napi::Persistent(ring.As<Napi::Object>());
+        // detach or transfer while the sound plays. A recording buffer is
+        // touched here so the callback takes no page fault writing it.
+        if (!x.samples.IsEmpty()) memcpy(a->buffer, x.samples.Data(), x.buffer_floats * sizeof(float));
+        else rtm_prefault(a->buffer, bytes);
     }
     if (a->type == RTM_FETCH_STATS) {
         a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
+        if (!a->stats_out) {
+            free(a);
+            ThrowCoded(env, RTM_ERR_NO_MEMORY, "Out of memory for a stats snapshot");
+            return env.Undefined();
+        }
         rtm_prefault(a->stats_out, sizeof(rtm_stats)); // calloc may hand out pages never touched
+    }
+    InFlight entry{a, Napi::ObjectReference(), WATCHER_NO_DEADLINE, nullptr};
+    if (x.ring) {
+        auto end = a->type == RTM_PLAY_RINGBUFFER ? NativeRingBuffer::CallbackEnd::Reads
+                                                  : NativeRingBuffer::CallbackEnd::Writes;
+        if (!x.ring->Claim(end)) {
+            free(a);
+            ThrowCoded(env, RTM_ERR_RING_BUSY,
+                       "This ring buffer is already used by another action: one ring feeds one action at a time");
+            return env.Undefined();
+        }
+        entry.ring = Napi::Persistent(x.ring_object);
+        entry.ring_wrap = x.ring;
     }
 
     g_live_actions += 1;
-    g_live_bytes += (double)ActionBytes(a);
+    g_live_bytes += (int64_t)ActionBytes(a);
     if (!spsc_queue_push(&stream_->state.actions, a)) {
+        if (entry.ring_wrap) entry.ring_wrap->Release();
         FreeAction(a);
         Napi::Error::New(env, "the action queue is full").ThrowAsJavaScriptException();
         return env.Undefined();
     }
-    entry.end_frame = EstimatedEndFrame(d, atomic_load(&stream_->state.frame));
+    entry.end_frame = EstimatedEndFrame(info[0].As<Napi::Object>(), atomic_load(&stream_->state.frame)); // an object: checked above
     ends_.emplace(entry.end_frame, a->id);
     watcher_submitted(&watcher_, 1, entry.end_frame);
     in_flight_.emplace(a->id, std::move(entry));
@@ -322,12 +369,13 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         r.Set("frames", Napi::Number::New(env, (double)a->frames_done));
         r.Set("underflowFrames", Napi::Number::New(env, (double)atomic_load(&a->underflow_frames)));
         r.Set("overflowFrames", Napi::Number::New(env, (double)atomic_load(&a->overflow_frames)));
-        if (a->type == RTM_RECORD_BUFFER) r.Set("samples", RecordingToJs(env, a));
+        if (a->type == RTM_RECORD_BUFFER) RecordingToResult(env, a, r);
         if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
         out.Set(n++, r);
         auto it = in_flight_.find(a->id);
         if (it != in_flight_.end()) {
             ends_.erase({it->second.end_frame, a->id});
+            if (it->second.ring_wrap) it->second.ring_wrap->Release(); // JavaScript owns both ends again
             in_flight_.erase(it); // drops the ring buffer reference
         }
         FreeAction(a);

@@ -10,7 +10,10 @@
 #include "mixer_stream.h"
 #include "result_watcher.h"
 
-// { actions, bytes } of native memory held by in-flight actions, all mixers.
+class NativeRingBuffer;
+
+// { actions, bytes, recordings } of native memory: held by in-flight actions (all
+// mixers), and by finished recordings JavaScript still holds.
 Napi::Value NativeMemory(const Napi::CallbackInfo &info);
 
 class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
@@ -24,6 +27,7 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
         rtm_action *action;
         Napi::ObjectReference ring; // keeps a ring buffer alive while the callback uses it
         uint64_t end_frame;         // expected end, for the watcher's sleep
+        NativeRingBuffer *ring_wrap; // released (both ends back to JavaScript) when the action returns
     };
     Napi::Value Submit(const Napi::CallbackInfo &info);
     Napi::Value Collect(const Napi::CallbackInfo &info);

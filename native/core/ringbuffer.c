@@ -36,8 +36,11 @@ void ringbuffer_destroy(ringbuffer *rb) {
 }
 
 size_t ringbuffer_read_available(const ringbuffer *rb) {
-    return atomic_load_explicit(&rb->write_pos, memory_order_acquire) -
-           atomic_load_explicit(&rb->read_pos, memory_order_acquire);
+    size_t available = atomic_load_explicit(&rb->write_pos, memory_order_acquire) -
+                       atomic_load_explicit(&rb->read_pos, memory_order_acquire);
+    /* Never more than the ring holds, even if a second reader raced ahead:
+     * every region handed out stays inside the ring. */
+    return available <= rb->capacity ? available : rb->capacity;
 }
 
 size_t ringbuffer_write_available(const ringbuffer *rb) {
