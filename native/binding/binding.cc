@@ -185,6 +185,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
     exports.Set("contract", Napi::Function::New(env, Contract));
     exports.Set("nativeMemory", Napi::Function::New(env, NativeMemory));
+    exports.Set("recordingBytes", Napi::Function::New(env, RecordingBytes));
     exports.Set("limits", Limits(env));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));

@@ -27,8 +27,11 @@ Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("actions", (double)g_live_actions.load());
     o.Set("bytes", (double)g_live_bytes.load());
-    o.Set("recordings", (double)g_recording_bytes.load());
     return o;
+}
+
+Napi::Value RecordingBytes(const Napi::CallbackInfo &info) {
+    return Napi::Number::New(info.Env(), (double)g_recording_bytes.load());
 }
 
 namespace {

@@ -12,9 +12,11 @@
 
 class NativeRingBuffer;
 
-// { actions, bytes, recordings } of native memory: held by in-flight actions (all
-// mixers), and by finished recordings JavaScript still holds.
+// { actions, bytes } of native memory held by in-flight actions, all mixers.
 Napi::Value NativeMemory(const Napi::CallbackInfo &info);
+// Bytes of finished recordings handed to JavaScript without a copy and not yet
+// collected (their Float32Arrays' memory is the native buffer).
+Napi::Value RecordingBytes(const Napi::CallbackInfo &info);
 
 class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
   public:
