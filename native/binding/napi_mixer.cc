@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <atomic>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -22,6 +23,12 @@ static std::atomic<int64_t> g_live_actions{0};
 static std::atomic<int64_t> g_live_bytes{0};
 // Finished recordings handed to JavaScript without a copy, until collected.
 static std::atomic<int64_t> g_recording_bytes{0};
+
+// PortAudio's JACK host registers and removes ports by name without a lock of
+// its own: streams opened or closed by two worker threads at once collide
+// ("jack_port_register failed", then an assertion aborts the process). One
+// thread at a time opens, stops or closes a stream.
+static std::mutex g_stream_calls;
 
 Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
     Napi::Object o = Napi::Object::New(info.Env());
@@ -183,7 +190,12 @@ NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
     stream_ = static_cast<rtm_stream *>(calloc(1, sizeof(rtm_stream)));
     char err[512] = {0};
     int stale = 0;
-    if (!stream_ || !rtm_stream_open(stream_, &c, &stale, err, sizeof err)) {
+    bool opened = false;
+    if (stream_) {
+        std::lock_guard<std::mutex> one_at_a_time(g_stream_calls);
+        opened = rtm_stream_open(stream_, &c, &stale, err, sizeof err);
+    }
+    if (!opened) {
         free(stream_);
         stream_ = nullptr;
         Napi::Error e = Napi::Error::New(env, err[0] ? err : "out of memory");
@@ -245,7 +257,12 @@ void NativeMixer::Shutdown() {
     open_ = false;
     watcher_stop(&watcher_); // before PortAudio's stream goes: the watcher asks it whether it runs
     if (loss_ == WATCHER_RUNNING) loss_ = watcher_lost(&watcher_);
-    if (rtm_stream_end(stream_, loss_ != WATCHER_RUNNING, kCloseTimeoutMilliseconds) == RTM_ENDED_CLOSED)
+    rtm_end_result ended;
+    {
+        std::lock_guard<std::mutex> one_at_a_time(g_stream_calls); // returns within kCloseTimeoutMilliseconds
+        ended = rtm_stream_end(stream_, loss_ != WATCHER_RUNNING, kCloseTimeoutMilliseconds);
+    }
+    if (ended == RTM_ENDED_CLOSED)
         rtm_state_drain_closed(&stream_->state);
     else
         AbandonInFlight();

@@ -34,8 +34,8 @@ describe('Bad input gets a clear error and disturbs nothing', function () {
     throwsClearly(() => mixer.play(new Float32Array(0)), bad, /empty/);
     throwsClearly(() => mixer.play(new Float32Array(2), { channels: [3] }), bad, /channel number from 1 to 2/);
     throwsClearly(() => mixer.play(new Float32Array(2), { channels: [0] }), bad, /from 1 to 2.*got 0/);
-    throwsClearly(() => mixer.play(new Float32Array(2), { gain: NaN }), bad, /gain must be a finite number, got NaN/);
-    throwsClearly(() => mixer.play(new Float32Array(2), { gain: Infinity }), bad, /gain must be a finite/);
+    throwsClearly(() => mixer.play(new Float32Array(2), { gain: NaN }), bad, /gain must be a linear gain from 0 to 100, got NaN/);
+    throwsClearly(() => mixer.play(new Float32Array(2), { gain: Infinity }), bad, /gain must be a linear gain from 0 to 100/);
     throwsClearly(() => mixer.play(new Float32Array([0, NaN])), bad, /non-finite sample \(NaN\) at index 1/);
     throwsClearly(() => mixer.play(new Float32Array([Infinity, 0])), bad, /non-finite sample/);
     throwsClearly(() => mixer.play(new Float32Array(2), { at: -5 }), bad, /at must be an integer >= 0/);
