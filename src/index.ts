@@ -25,7 +25,8 @@ export type { DeviceInfo, HostApiInfo, DeviceSelector, DeviceListing } from './d
 export type { Stats } from './stats';
 export {
   RtMixerError, InvalidArgumentError, DeviceNotFoundError, StreamOpenError, MixerClosedError,
-  QueueFullError, LateStartError, NativeError, ActionFinishedError, StreamLostError,
+  QueueFullError, LateStartError, NativeError, ActionFinishedError, StreamLostError, TooLargeError, NoMemoryError,
+  RingBusyError,
 } from './errors';
 export type { RtMixerErrorCode } from './errors';
 export {
