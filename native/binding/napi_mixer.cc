@@ -175,6 +175,11 @@ Napi::Function NativeMixer::Define(Napi::Env env) {
 NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeMixer>(info) {
     Napi::Env env = info.Env();
     env_ = env;
+    if (!info[0].IsObject() || !info[1].IsFunction()) { // a direct call must not abort the process
+        Napi::TypeError::New(env, "new NativeMixer(config, onResults) needs an object and a function")
+            .ThrowAsJavaScriptException();
+        return;
+    }
     Napi::Object cfg = info[0].As<Napi::Object>();
     rtm_stream_config c{};
     c.input_device = (int)NumberOr(cfg, "inputDevice", -1);
@@ -458,7 +463,7 @@ Napi::Value NativeMixer::SetTestHook(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const char *allowed = getenv("RTMIXER_ENABLE_TEST_HOOKS");
     rtm_block_hook hook = nullptr;
-    std::string name = info[0].As<Napi::String>().Utf8Value();
+    std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string("?");
     if (!allowed || strcmp(allowed, "1") != 0 || !test_hook_lookup(name.c_str(), &hook) || !open_) {
         Napi::Error::New(env, "test hooks need RTMIXER_ENABLE_TEST_HOOKS=1, a known name and an open mixer")
             .ThrowAsJavaScriptException();
@@ -489,6 +494,10 @@ Napi::Value NativeMixer::Info(const Napi::CallbackInfo &info) {
 // than the log's RTM_XRUN_LOG are gone; `count` tells how many there were.
 Napi::Value NativeMixer::Xruns(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
+    if (!info[0].IsNumber() || !(info[0].As<Napi::Number>().DoubleValue() >= 0)) {
+        Napi::TypeError::New(env, "xruns(since) needs a number >= 0").ThrowAsJavaScriptException();
+        return env.Undefined();
+    }
     Napi::Object o = Napi::Object::New(env);
     Napi::Array events = Napi::Array::New(env);
     uint64_t count = stream_ ? atomic_load(&stream_->state.xrun_count) : 0;

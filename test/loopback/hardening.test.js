@@ -244,6 +244,12 @@ describe('Hardening: ordinary calls never crash the process', function () {
     assert.throws(() => engine.submit({ type: 2, id: ++id, channelMap: [0, 1], frames: 2 ** 40 }), (err) => err.code === 'ERR_RTMIXER_TOO_LARGE');
     assert.deepEqual(nativeMemory(), before, 'nothing refused was kept');
 
+    // The other entry points of the native class, called with wrong types: an Error, never an abort.
+    assert.throws(() => engine.xruns('x'), /xruns\(since\) needs a number >= 0/);
+    assert.throws(() => engine.xruns(-1), /needs a number >= 0/);
+    assert.throws(() => engine.setTestHook(5), /test hooks need/);
+    assert.throws(() => new (native().NativeMixer)(5, 6), /needs an object and a function/);
+
     // One id in flight at a time.
     const longId = ++id;
     engine.submit({ type: 1, id: longId, channelMap: [0, 1], samples: f32(2 * 48000), loops: -1 });
