@@ -72,8 +72,7 @@ export interface SetGainOptions {
 // The option names each call accepts; any other key is refused (a typo such as
 // `fadeout` would otherwise be silently ignored).
 const START_OPTIONS = ['at', 'allowBelated'] as const;
-/** @internal */
-export const PLAY_OPTIONS = [...START_OPTIONS, 'after', 'channels', 'gain', ...SHAPE_OPTIONS] as const;
+const PLAY_OPTIONS = [...START_OPTIONS, 'after', 'channels', 'gain', ...SHAPE_OPTIONS] as const;
 const RECORD_OPTIONS = [...START_OPTIONS, 'channels'] as const;
 const PLAY_RING_OPTIONS = [...START_OPTIONS, 'channels', 'gain', 'endWhenDrained'] as const;
 const CANCEL_OPTIONS = ['at', 'fadeOut', 'curve'] as const;
