@@ -207,7 +207,7 @@ describe('Hardening: ordinary calls never crash the process', function () {
       [play({ loopEnd: 3 }), /loopEnd must be an integer from 0 to 2/],
       [play({ loopStart: 1, loopEnd: 1 }), /loopEnd must be after loopStart/],
       [play({ loops: -2 }), /loops must be an integer from -1/],
-      [play({ fadeIn: 2 ** 40 }), /fadeIn must be an integer from 0 to 2147483648/],
+      [play({ fadeIn: 2 ** 40 }), /fadeIn must be an integer from 0 to 2147483647/],
       [play({ fadeOut: -1 }), /fadeOut must be an integer/],
       [play({ gain: Infinity }), /gain must be a number from 0 to 100/],
       [play({ gain: NaN }), /gain must be a number from 0 to 100/],
@@ -225,8 +225,8 @@ describe('Hardening: ordinary calls never crash the process', function () {
       [{ type: 3, id: ++id, channelMap: [0], ring: stereoRing.native }, /channelMap lists 1 channels but the ring buffer has 2/],
       [{ type: 4, id: ++id, channelMap: [0, 5], ring: stereoRing.native }, /channelMap\[1\] must be a stream channel index/],
       [{ type: 5, id: ++id, targetId: -1 }, /targetId must be an integer from 1/],
-      [{ type: 5, id: ++id, targetId: 1, fadeOut: 2 ** 33 }, /fadeOut must be an integer from 0 to 2147483648/],
-      [{ type: 7, id: ++id, targetId: 1, ramp: 2 ** 33 }, /ramp must be an integer from 0 to 2147483648/],
+      [{ type: 5, id: ++id, targetId: 1, fadeOut: 2 ** 33 }, /fadeOut must be an integer from 0 to 2147483647/],
+      [{ type: 7, id: ++id, targetId: 1, ramp: 2 ** 33 }, /ramp must be an integer from 0 to 2147483647/],
       [{ type: 7, id: ++id, targetId: 1, gain: -1 }, /gain must be a number from 0 to 100/],
       [{ get type() { throw new Error('a hostile getter'); } }, /a hostile getter/],
       [play({ channelMap: new Proxy([0, 1], {}) }), /channelMap must be an array/],
@@ -247,7 +247,6 @@ describe('Hardening: ordinary calls never crash the process', function () {
     // The other entry points of the native class, called with wrong types: an Error, never an abort.
     assert.throws(() => engine.xruns('x'), /xruns\(since\) needs a number >= 0/);
     assert.throws(() => engine.xruns(-1), /needs a number >= 0/);
-    assert.throws(() => engine.setTestHook(5), /test hooks need/);
     assert.throws(() => new (native().NativeMixer)(5, 6), /needs an object and a function/);
 
     // One id in flight at a time.
@@ -261,11 +260,11 @@ describe('Hardening: ordinary calls never crash the process', function () {
 
   it('bounds fade and ramp lengths so they fit the core and say why', async () => {
     const sound = new Float32Array(2 * 4800);
-    throwsCoded(() => mixer.play(sound, { fadeIn: 1e9 }), INVALID, /fadeIn must be at most 44739 seconds \(2147483648 frames at 48000 Hz\), got 1000000000 seconds/);
-    throwsCoded(() => mixer.play(sound, { fadeOut: { frames: 2 ** 32 } }), INVALID, /fadeOut\.frames must be an integer from 0 to 2147483648/);
+    throwsCoded(() => mixer.play(sound, { fadeIn: 1e9 }), INVALID, /fadeIn of 1000000000 s is 48000000000000 frames; the most is 2147483647 \(12\.4 h\)/);
+    throwsCoded(() => mixer.play(sound, { fadeOut: { frames: 2 ** 32 } }), INVALID, /fadeOut\.frames must be an integer from 0 to 2147483647/);
     const voice = mixer.play(sound, { loop: true });
-    throwsCoded(() => mixer.setGain(voice, 0.5, { ramp: 1e12 }), INVALID, /ramp must be at most 44739 seconds/);
-    throwsCoded(() => mixer.cancel(voice, { fadeOut: 1e300 }), INVALID, /fadeOut must be at most 44739 seconds/);
+    throwsCoded(() => mixer.setGain(voice, 0.5, { ramp: 1e12 }), INVALID, /ramp of 1000000000000 s is .* frames; the most is 2147483647/);
+    throwsCoded(() => mixer.cancel(voice, { fadeOut: 1e300 }), INVALID, /fadeOut of 1e\+300 s is .* frames; the most is 2147483647/);
     throwsCoded(() => mixer.play(sound, { loop: 2 ** 32 }), INVALID, /loop must be an integer from 0 to 2147483648/);
     mixer.setGain(voice, 0.5, { ramp: 3600 }); // an hour: long, but allowed
     mixer.cancel(voice, { fadeOut: 0.01 });
