@@ -8,31 +8,65 @@ const fs = require('node:fs');
 const SAMPLE_RATE = 48000;
 const PERIOD = 64;
 
-function waitForServer(name, timeoutSeconds) {
-  const r = spawnSync('jack_wait', ['-s', name, '-w', '-t', String(timeoutSeconds)], { encoding: 'utf8' });
-  return r.status === 0 && /available/.test(r.stdout);
-}
+const os = require('node:os');
+const path = require('node:path');
+
+// JACK's client timeout (-t, ms). Left out, it is two periods (2.7 ms at -p 64),
+// and the server waits ten of those (27 ms) for a client's activation or
+// deactivation to take effect before failing it: on a loaded machine a new
+// PortAudio stream then fails to start, or PortAudio finds no JACK at all. The
+// dummy driver's own clock does not depend on it; it only bounds how long the
+// server waits for clients.
+const CLIENT_TIMEOUT_MS = 2000;
+// How long a server may take to answer after its start: generous, for a loaded machine.
+const START_DEADLINE_MS = 30000;
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
+/** Where the server we start under `name` writes its messages (read them when a test fails; removed at stop()). */
+function serverLogFile(name) {
+  return path.join(os.tmpdir(), `${name}.${process.pid}.jackd.log`);
+}
+
 function startOnce(name, realtime, period, detached) {
-  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
+  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-t', String(CLIENT_TIMEOUT_MS), '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
   // Under `setpriv --pdeathsig` the server gets SIGTERM when this process dies,
   // even by SIGKILL or a timeout, so a killed test run leaves no server behind.
   const [command, prefix] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'SIGTERM', 'jackd']] : ['jackd', []];
-  const child = spawn(command, [...prefix, ...args], { detached, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  // jack_wait also answers for another run's server under the same name, while
-  // ours exits at once ("server already running"): check that ours still runs.
-  if (waitForServer(name, 10) && stillRunning(child.pid)) return { child, command: `jackd ${args.join(' ')}` };
+  // Its output goes to a file, not a pipe: a pipe nobody reads fills up, or,
+  // once closed, fails the server's next message (an xrun report under load).
+  const log = serverLogFile(name);
+  const fd = fs.openSync(log, 'w');
+  let child;
+  try {
+    child = spawn(command, [...prefix, ...args], { detached, stdio: ['ignore', fd, fd], env: { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' } });
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (waitForOurServer(name, child.pid)) return { child, log, command: `jackd ${args.join(' ')}` };
   try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   return null;
 }
 
-/** Alive and not a zombie, a moment after start (read synchronously: the event loop is not running here). */
-function stillRunning(pid) {
-  spawnSync('sleep', ['0.2']);
+/**
+ * Polls until the server under `name` answers while our process still runs
+ * (jack_wait also answers for another run's server under the same name, while
+ * ours exits at once with "server already running"). False as soon as ours has
+ * exited (say, real-time scheduling refused), or after START_DEADLINE_MS.
+ * Synchronous: the root hook and the benchmarks call it before any event loop work.
+ */
+function waitForOurServer(name, pid) {
+  const deadline = Date.now() + START_DEADLINE_MS;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return false;
+    if (serverRunning(name)) return alive(pid);
+    spawnSync('sleep', ['0.1']);
+  }
+  return false;
+}
+
+/** Alive and not a zombie. */
+function alive(pid) {
   try {
     return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
   } catch {
@@ -80,17 +114,20 @@ function startJackServer({ name, period = PERIOD, detached = false } = {}) {
 
 function started(name, server, period) {
   process.env.JACK_DEFAULT_SERVER = name;
+  // A JACK client (jack_lsp, PortAudio) must never start a server of its own
+  // with other settings when ours is gone: it fails instead, and says so.
+  process.env.JACK_NO_START_SERVER = '1';
   server.child.unref();
-  server.child.stderr.unref?.();
-  server.child.stderr.destroy();
   return {
     name,
     pid: server.child.pid,
     command: server.command,
+    log: server.log,
     sampleRate: SAMPLE_RATE,
     period,
     stop() {
       try { process.kill(server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      fs.rmSync(server.log, { force: true });
     },
   };
 }
@@ -134,4 +171,4 @@ function wireLoopback() {
   return n;
 }
 
-module.exports = { startJackServer, freeServerName, serverRunning, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
+module.exports = { startJackServer, freeServerName, serverRunning, serverLogFile, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };

@@ -1,5 +1,9 @@
-// Mocha root hooks: one private JACK dummy server for the whole run.
+// Mocha root hooks for the JACK layers: one private JACK dummy server for the
+// whole run. When a test fails, what the server logged during it is printed
+// beside the failure (a client it dropped, an xrun), so a failure on a loaded
+// machine says whether the server saw trouble.
 'use strict';
+const fs = require('node:fs');
 const { startJackServer } = require('../../tools/jack-server');
 
 // The test suite loads the development addon (the shipped code plus test hooks,
@@ -7,10 +11,29 @@ const { startJackServer } = require('../../tools/jack-server');
 process.env.RTMIXER_DEV_ADDON = process.env.RTMIXER_DEV_ADDON ?? '1';
 
 let server;
+let logOffset = 0;
+
+function logSize() {
+  try { return fs.statSync(server.log).size; } catch { return 0; }
+}
+
 exports.mochaHooks = {
   beforeAll() {
-    this.timeout(30000);
+    this.timeout(60000);
     server = startJackServer();
+  },
+  beforeEach() {
+    if (server) logOffset = logSize();
+  },
+  afterEach() {
+    if (!server || this.currentTest?.state !== 'failed') return;
+    const size = logSize();
+    if (size <= logOffset) return;
+    const fd = fs.openSync(server.log, 'r');
+    const text = Buffer.alloc(Math.min(size - logOffset, 8192));
+    fs.readSync(fd, text, 0, text.length, size - text.length);
+    fs.closeSync(fd);
+    console.log(`    JACK server ${server.name} during this test (${server.log}):\n${text.toString('utf8').replace(/^/gm, '      ')}`);
   },
   afterAll() {
     if (server) server.stop();

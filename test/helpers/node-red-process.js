@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { resolveFromNodeRed } = require('./node-red-runtime');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -37,7 +38,7 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   const port = await freePort();
   const all = { uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, logging: { console: { level: 'info' } }, ...settings };
   fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(all, null, 2)};\n`);
-  const red = require.resolve('node-red/red.js');
+  const red = resolveFromNodeRed('node-red/red.js');
   const child = spawn(process.execPath, [red, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

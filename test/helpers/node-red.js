@@ -2,12 +2,13 @@
 // the compiled nodes in dist/ — what ships — on the test JACK dummy server.
 'use strict';
 const helper = require('node-red-node-test-helper');
-const { events } = require('@node-red/util');
 const fs = require('node:fs');
 const path = require('node:path');
 const { wireLoopback } = require('../../tools/jack-server');
+const { nodeRedDir, resolveFromNodeRed, requireFromNodeRed } = require('./node-red-runtime');
 
-helper.init(require.resolve('node-red'));
+const { events } = requireFromNodeRed('@node-red/util');
+helper.init(require.resolve(nodeRedDir));
 
 /** Every rtmixer node module, as Node-RED loads them (from package.json's node-red section). */
 const rtmixerNodes = Object.values(require('../../package.json')['node-red'].nodes)
@@ -19,7 +20,7 @@ const rtmixerNodes = Object.values(require('../../package.json')['node-red'].nod
  * flow uses.
  */
 const coreModules = (() => {
-  const dir = path.dirname(require.resolve('@node-red/nodes/package.json'));
+  const dir = path.dirname(resolveFromNodeRed('@node-red/nodes/package.json'));
   const map = new Map();
   for (const group of fs.readdirSync(path.join(dir, 'core'))) {
     for (const file of fs.readdirSync(path.join(dir, 'core', group))) {

@@ -10,8 +10,9 @@ const { WaveFile } = require('wavefile');
 const { helper, rtmixerNodes, mixerConfig, mixerOf, nextMessage, collect, sleep, useNodeRed } = require('../helpers/node-red');
 const { wireLoopback } = require('../../tools/jack-server');
 const { roundTripFrames } = require('../helpers/loopback');
+const { requireFromNodeRed } = require('../helpers/node-red-runtime');
 
-const fileInNode = require('@node-red/nodes/core/storage/10-file.js');
+const fileInNode = requireFromNodeRed('@node-red/nodes/core/storage/10-file.js');
 
 const RATE = 48000;
 const tab = { id: 't1', type: 'tab' };

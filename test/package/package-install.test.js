@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { portAudioPorts } = require('../../tools/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
+const { resolveFromNodeRed } = require('../helpers/node-red-runtime');
 
 const root = path.join(__dirname, '..', '..');
 const pkg = require('../../package.json');
@@ -54,7 +55,7 @@ function pathWithout(tools, dir) {
 
 /** The npm CLI the palette manager runs: the one @node-red/registry resolves (installer.js). */
 const paletteNpmCli = path.join(
-  path.dirname(require.resolve('npm/package.json', { paths: [path.dirname(require.resolve('@node-red/registry/package.json', { paths: [path.dirname(require.resolve('node-red/package.json'))] }))] })),
+  path.dirname(require.resolve('npm/package.json', { paths: [path.dirname(resolveFromNodeRed('@node-red/registry/package.json'))] })),
   'bin',
   'npm-cli.js',
 );
