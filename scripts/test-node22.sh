@@ -36,10 +36,10 @@ if [ ! -f "$cache/node-red/node_modules/node-red/package.json" ]; then
 fi
 export RTMIXER_TEST_NODE_RED="$cache/node-red/node_modules/node-red"
 
-# The addon: reuse the N-API build, or build it against Node 22's own headers.
-if [ ! -f build/Release/rtmixer.node ]; then
-  npx node-gyp rebuild --nodedir="$cache/node"
-fi
+# The addon: reuse the N-API build, or build it (and the package test's
+# prebuild) against Node 22's own headers: node-gyp cannot download them here.
+export npm_config_nodedir="$cache/node"
+[ -f build/Release/rtmixer.node ] || npx node-gyp rebuild
 [ -f dist/src/index.js ] || npm run build
 
 echo "test-node22: Node $(node --version), Node-RED $(node -p "require('$RTMIXER_TEST_NODE_RED/package.json').version")"

@@ -23,9 +23,11 @@ const START_DEADLINE_MS = 30000;
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
-/** Where the server we start under `name` writes its messages (read them when a test fails; removed at stop()). */
+/** Where the server we start under `name` writes its messages (a test failure prints what it logged meanwhile). */
 function serverLogFile(name) {
-  return path.join(os.tmpdir(), `${name}.${process.pid}.jackd.log`);
+  const dir = path.join(os.tmpdir(), 'rtmixer-jackd-logs');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.${process.pid}.log`);
 }
 
 function startOnce(name, realtime, period, detached) {
@@ -127,7 +129,6 @@ function started(name, server, period) {
     period,
     stop() {
       try { process.kill(server.child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      fs.rmSync(server.log, { force: true });
     },
   };
 }

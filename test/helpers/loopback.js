@@ -1,13 +1,15 @@
 // Opens a Mixer on the JACK dummy server with its outputs wired to its inputs.
 'use strict';
 const { Mixer } = require('../..');
-const { wireLoopback } = require('../../tools/jack-server');
+const { wireLoopback, PERIOD } = require('../../tools/jack-server');
+const { framesPass } = require('./wait');
 
 async function openLoopbackMixer(options = {}) {
   const mixer = new Mixer({ device: 'system', hostApi: 'JACK', ...options });
   wireLoopback();
-  // Let a few blocks pass so the new connections are in the graph.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // JACK applies new connections at the start of a cycle: after a few blocks
+  // of the stream's own clock they carry sound.
+  await framesPass(mixer, 4 * PERIOD);
   return mixer;
 }
 
@@ -23,8 +25,12 @@ function column(samples, channels, channel) {
   return out;
 }
 
-/** A start frame comfortably in the future (default 50 ms). */
-function soon(mixer, seconds = 0.05) {
+/**
+ * A start frame comfortably in the future: by default 300 ms, so that an
+ * action reaches the callback before its start even when a loaded machine
+ * keeps the event loop waiting between this call and the play() after it.
+ */
+function soon(mixer, seconds = 0.3) {
   return mixer.currentFrame + Math.round(seconds * mixer.sampleRate);
 }
 

@@ -58,7 +58,7 @@ function mixerOf(id = 'mixer') {
 }
 
 /** Resolves with the next message `nodeId` receives (a helper node). */
-function nextMessage(nodeId, timeoutMs = 5000) {
+function nextMessage(nodeId, timeoutMs = 20000) {
   return new Promise((resolve, reject) => {
     const node = helper.getNode(nodeId);
     const timer = setTimeout(() => reject(new Error(`${nodeId} received no message in ${timeoutMs} ms`)), timeoutMs);

@@ -80,7 +80,7 @@ describe('Bad input gets a clear error and disturbs nothing', function () {
 
   it('refuses a full action queue without losing what is queued', async () => {
     mixer = await openLoopbackMixer({ queueSize: 8 });
-    const at = soon(mixer, 0.1);
+    const at = soon(mixer);
     const actions = [];
     for (let i = 0; i < 8; i++) actions.push(mixer.play(new Float32Array([0.1, 0.1]), { at: at + i }));
     throwsClearly(() => mixer.play(new Float32Array(2)), 'ERR_RTMIXER_QUEUE_FULL', /queue is full: 8 actions are in flight/);

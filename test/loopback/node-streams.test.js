@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const { Readable, Writable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const { openLoopbackMixer, roundTripFrames } = require('../helpers/loopback');
+const { waitFor } = require('../helpers/wait');
 
 const RATE = 48000;
 
@@ -79,17 +80,19 @@ describe('Node streams', function () {
     source.on('overflow', (e) => overflowEvents.push(e.frames));
     mixer.play(signal, { channels: [1] });
     const delivered = [];
+    let sawLast = false;
     const slowUntil = Date.now() + 800; // slow for 0.8 s, then it catches up and drains everything
     const slow = new Writable({
       highWaterMark: 1,
       write(buf, _enc, cb) {
         const f = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
         delivered.push(...f);
+        if (f.includes(signal[frames - 1])) sawLast = true;
         setTimeout(cb, Date.now() < slowUntil ? 60 : 0);
       },
     });
     source.pipe(slow);
-    await new Promise((resolve) => setTimeout(resolve, 2300));
+    await waitFor('the reader to catch up with the last frame', () => sawLast, { timeoutMs: 20000 });
     source.destroy();
     const values = delivered.filter((v) => v !== 0).map((v) => Math.round(v * 2 ** 20));
     assert.ok(values.length > 1000);

@@ -3,6 +3,7 @@
 const assert = require('node:assert/strict');
 const { RingBuffer } = require('../..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
+const { waitFor } = require('../helpers/wait');
 
 describe('RingBuffer', function () {
   it('rounds its capacity up to a power of two and moves whole frames', () => {
@@ -44,7 +45,7 @@ describe('Ring-buffer actions', function () {
     const play = mixer.playRingbuffer(rb, { at, channels: [1] });
     const rec = mixer.record(24000, { at, channels: [1] }); // 0.5 s: the whole story
     // Starve it for a while, then write the rest and end.
-    while (mixer.currentFrame < at + 4000) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor('2000 frames of starving', () => mixer.currentFrame >= at + 4000);
     assert.ok(play.counters.underflowFrames > 0, 'live underflow counter moves');
     rb.write(part);
     rb.end();
@@ -66,7 +67,7 @@ describe('Ring-buffer actions', function () {
   it('records into a ring, counting exactly the frames it had no room for', async () => {
     const rb = new RingBuffer(1024, 2);
     const rec = mixer.recordRingbuffer(rb);
-    while (rec.counters.overflowFrames < 2048) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor('2048 frames of overflow', () => rec.counters.overflowFrames >= 2048);
     mixer.cancel(rec);
     const result = await rec.done;
     assert.equal(result.frames, 1024, 'the ring filled once');

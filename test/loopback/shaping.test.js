@@ -4,6 +4,7 @@
 const assert = require('node:assert/strict');
 const { ActionFinishedError } = require('../..');
 const { openLoopbackMixer, roundTripFrames, soon } = require('../helpers/loopback');
+const { waitFor } = require('../helpers/wait');
 
 const LEVEL = 0.5;
 
@@ -138,9 +139,8 @@ describe('Xrun reporting', function () {
     mixer.on('xrun', (e) => events.push(e));
     const before = mixer.currentFrame;
     mixer._setTestHook('stall'); // a 20 ms stall every 256 blocks
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await waitFor('an xrun event', () => events.length > 0);
     mixer._setTestHook('');
-    await new Promise((resolve) => setTimeout(resolve, 150));
     const stats = await mixer.fetchStats();
     assert.ok(stats.xruns > 0, JSON.stringify(stats));
     assert.ok(stats.outputUnderflows > 0);

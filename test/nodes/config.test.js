@@ -29,7 +29,7 @@ function portAudioClients() {
 }
 
 /** Resolves with the next status the node sets that `match` accepts. */
-function statusOf(nodeId, match, timeoutMs = 5000) {
+function statusOf(nodeId, match, timeoutMs = 20000) {
   const node = helper.getNode(nodeId);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no matching status on ${nodeId}`)), timeoutMs);

@@ -55,7 +55,7 @@ function problems() {
     .map((e) => `${e.type} ${e.id}: ${e.msg}`);
 }
 
-async function waitForOpen(configId, timeoutMs = 3000) {
+async function waitForOpen(configId, timeoutMs = 20000) {
   const config = helper.getNode(configId);
   for (let t = 0; t < timeoutMs && config.state !== 'open'; t += 25) await sleep(25);
   assert.equal(config.state, 'open', 'the example mixer did not open');
@@ -283,7 +283,7 @@ describe('example flows (examples/*.json)', function () {
       assert.ok(Number.isInteger(first.payload.currentFrame));
       assert.equal(typeof first.payload.totals, 'object');
       assert.equal(typeof first.payload.xruns, 'number');
-      const periodic = await nextMessage(debugId, 2500);
+      const periodic = await nextMessage(debugId, 10000);
       assert.ok(periodic.payload.currentFrame > first.payload.currentFrame);
     });
 

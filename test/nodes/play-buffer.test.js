@@ -4,6 +4,7 @@
 const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
 const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { waitFor } = require('../helpers/wait');
 const { column, soon } = require('../helpers/loopback');
 const { PERIOD } = require('../../tools/jack-server');
 const { nativeMemory } = require('../..');
@@ -25,7 +26,7 @@ function play(extra = {}) {
 }
 
 /** Resolves with the next `n` messages `nodeId` receives. */
-function messages(nodeId, n, timeoutMs = 5000) {
+function messages(nodeId, n, timeoutMs = 20000) {
   return new Promise((resolve, reject) => {
     const node = helper.getNode(nodeId);
     const got = [];
@@ -79,7 +80,7 @@ describe('rtmixer-play-buffer node', function () {
       samples[2 * k] = ((k % 64) - 32) / 256;
       samples[2 * k + 1] = -((k % 32) + 1) / 128;
     }
-    const at = soon(mixer, 0.1) + 13;
+    const at = soon(mixer, 0.3) + 13;
     const rec = mixer.record(frames + PERIOD + 100, { at });
     const reply = nextMessage('out');
     const completion = nextMessage('completed');
@@ -132,7 +133,7 @@ describe('rtmixer-play-buffer node', function () {
     const wavBytes = wav16(w16, 2, 48000);
     const copies = [Buffer.from(int16Bytes), Buffer.from(int32Bytes), Buffer.from(wavBytes)];
 
-    const at = soon(mixer, 0.15);
+    const at = soon(mixer, 0.35);
     const rec = mixer.record(3 * 1000 + PERIOD, { at });
     const replies = messages('out', 3);
     helper.getNode('p16').receive({ payload: int16Bytes, at, topic: 'int16' });
@@ -178,7 +179,7 @@ describe('rtmixer-play-buffer node', function () {
       play({ id: 'auto' }), // Channels empty: a Float32Array has as many as the mixer has outputs
     ]);
     const mixer = mixerOf();
-    const at = soon(mixer, 0.1);
+    const at = soon(mixer, 0.3);
     const rec = mixer.record(1100 + PERIOD, { at });
     const replies = messages('out', 6);
     helper.getNode('mono').receive({ payload: constant(100, 0.25), at });
@@ -216,7 +217,7 @@ describe('rtmixer-play-buffer node', function () {
     const mixer = mixerOf();
     const lengths = [1000, 1500, 700];
     const values = [0.125, 0.25, 0.5];
-    const at = soon(mixer, 0.1) + 5;
+    const at = soon(mixer, 0.3) + 5;
     const total = lengths.reduce((a, b) => a + b);
     const rec = mixer.record(total + PERIOD + 200, { at, channels: [1] });
     const replies = messages('out', 3);
@@ -248,16 +249,17 @@ describe('rtmixer-play-buffer node', function () {
     const mixer = mixerOf();
     const seen = statuses('play');
     const node = helper.getNode('play');
-    const at = soon(mixer, 0.05);
-    const rec = mixer.record(24000, { at, channels: [1] });
+    const at = soon(mixer, 0.3);
+    // 2 s sounds, recorded whole: the stop lands inside the first even when a loaded machine delays it.
+    const rec = mixer.record(2 * 48000, { at, channels: [1] });
     const replies = messages('out', 3);
-    for (const topic of ['a', 'b', 'c']) node.receive({ payload: constant(48000, 0.25), topic, ...(topic === 'a' ? { at } : {}) });
-    await sleep(150);
+    for (const topic of ['a', 'b', 'c']) node.receive({ payload: constant(2 * 48000, 0.25), topic, ...(topic === 'a' ? { at } : {}) });
+    await waitFor('the first sound to play', () => mixer.currentFrame > at + 1024);
     node.receive({ stop: true });
     const results = await replies;
     assert.deepEqual(results.map((m) => m.payload.cancelled), [true, true, true]);
     const first = results.find((m) => m.topic === 'a').payload;
-    assert.ok(first.frames > 0 && first.frames < 48000, `first sound played ${first.frames} frames`);
+    assert.ok(first.frames > 0 && first.frames < 2 * 48000, `first sound played ${first.frames} frames`);
     for (const m of results.filter((r) => r.topic !== 'a')) assert.equal(m.payload.frames, 0, `${m.topic} played nothing`);
     const { samples } = await rec.done;
     const end = PERIOD + first.frames;
@@ -268,8 +270,9 @@ describe('rtmixer-play-buffer node', function () {
     // A sound that loops until stopped, stopped with a fade-out.
     const loops = helper.getNode('loops');
     const looped = nextMessage('out');
+    const loopFrom = mixer.currentFrame;
     loops.receive({ payload: constant(100, 0.5), loop: true });
-    await sleep(100);
+    await waitFor('the loop to play a while', () => mixer.currentFrame > loopFrom + 4800);
     loops.receive({ stop: true, fadeOut: 0.01 });
     const { payload } = await looped;
     assert.equal(payload.cancelled, true);
@@ -280,7 +283,7 @@ describe('rtmixer-play-buffer node', function () {
     await loadFlow([tab, mixerConfig(), out, play({ channels: '1', outputChannels: '1' })]);
     const mixer = mixerOf();
     const node = helper.getNode('play');
-    const at = soon(mixer, 0.1);
+    const at = soon(mixer, 0.3);
     const rec = mixer.record(4800, { at, channels: [1] });
     const finished = nextMessage('out');
     node.receive({ payload: constant(64, 0.5), loop: true, at });

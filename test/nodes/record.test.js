@@ -28,7 +28,7 @@ function record(extra = {}) {
 
 
 /** Resolves with the next message `nodeId` receives that `match` accepts. */
-function nextMatching(nodeId, match, timeoutMs = 5000) {
+function nextMatching(nodeId, match, timeoutMs = 20000) {
   return new Promise((resolve, reject) => {
     const node = helper.getNode(nodeId);
     const timer = setTimeout(() => reject(new Error(`${nodeId} received no matching message in ${timeoutMs} ms`)), timeoutMs);
