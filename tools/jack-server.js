@@ -20,6 +20,8 @@ const path = require('node:path');
 const CLIENT_TIMEOUT_MS = 2000;
 // How long a server may take to answer after its start: generous, for a loaded machine.
 const START_DEADLINE_MS = 30000;
+// How long to wait for a free pool name while other runs hold all of them.
+const POOL_WAIT_MS = 10 * 60 * 1000;
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
@@ -28,6 +30,10 @@ function serverLogFile(name) {
   const dir = path.join(os.tmpdir(), 'rtmixer-jackd-logs');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.${process.pid}.log`);
+}
+
+function readLog(name) {
+  try { return fs.readFileSync(serverLogFile(name), 'utf8'); } catch { return ''; }
 }
 
 function startOnce(name, realtime, period, detached) {
@@ -45,26 +51,56 @@ function startOnce(name, realtime, period, detached) {
   } finally {
     fs.closeSync(fd);
   }
+  // A missing jackd is reported by the caller, from the log and the exit.
+  child.on('error', (err) => fs.appendFileSync(log, `${err.message}\n`));
   if (waitForOurServer(name, child.pid)) return { child, log, command: `jackd ${args.join(' ')}` };
   try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   return null;
 }
 
 /**
- * Polls until the server under `name` answers while our process still runs
- * (jack_wait also answers for another run's server under the same name, while
- * ours exits at once with "server already running"). False as soon as ours has
- * exited (say, real-time scheduling refused), or after START_DEADLINE_MS.
- * Synchronous: the root hook and the benchmarks call it before any event loop work.
+ * Polls until the server under `name` answers and is ours: the process we
+ * started holds the server's socket. jack_wait alone also answers for another
+ * run's server under the same name (two runs can pick the same free name at
+ * once; ours then exits with "server already active", but not at once on a
+ * loaded machine). False as soon as ours has exited (say, real-time scheduling
+ * refused), or after START_DEADLINE_MS. Synchronous: the root hook and the
+ * benchmarks call it before any event loop work.
  */
 function waitForOurServer(name, pid) {
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
     if (!alive(pid)) return false;
-    if (serverRunning(name)) return alive(pid);
+    if (serverRunning(name) && holdsServerSocket(pid, name)) return true;
     spawnSync('sleep', ['0.1']);
   }
   return false;
+}
+
+/**
+ * Whether process `pid` holds the listening socket of the JACK server `name`
+ * (/dev/shm/jack_NAME_UID_0, found by inode in /proc/net/unix). Where /proc
+ * cannot tell (not Linux), trusts that the process is still alive a moment later.
+ */
+function holdsServerSocket(pid, name) {
+  let table;
+  try {
+    table = fs.readFileSync('/proc/net/unix', 'utf8');
+  } catch {
+    spawnSync('sleep', ['0.5']);
+    return alive(pid);
+  }
+  const dir = process.env.JACK_TMP_DIR || '/dev/shm';
+  const socketPath = `${dir}/jack_${name}_${process.getuid ? process.getuid() : 0}_0`;
+  const inodes = new Set(table.split('\n').filter((line) => line.endsWith(` ${socketPath}`)).map((line) => `socket:[${line.trim().split(/\s+/)[6]}]`));
+  if (inodes.size === 0) return false;
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try { return inodes.has(fs.readlinkSync(`/proc/${pid}/fd/${fd}`)); } catch { return false; }
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** Alive and not a zombie. */
@@ -104,14 +140,28 @@ function freeServerName() {
  * from freeServerName(), or the demo's own) or the first free pool name. Sets JACK_DEFAULT_SERVER. `detached` puts it in
  * its own process group (a Ctrl-C in a terminal then reaches only its parent).
  */
-function startJackServer({ name, period = PERIOD, detached = false } = {}) {
+function startJackServer({ name, period = PERIOD, detached = false, waitForNameMs = POOL_WAIT_MS } = {}) {
   const names = name ? [name] : POOL;
-  for (const candidate of names) {
-    if (serverRunning(candidate)) continue;
-    const server = startOnce(candidate, true, period, detached) || startOnce(candidate, false, period, detached);
-    if (server) return started(candidate, server, period);
+  const deadline = Date.now() + (name ? 0 : waitForNameMs);
+  let noted = false;
+  for (;;) {
+    let failed = null;
+    for (const candidate of names) {
+      if (serverRunning(candidate)) continue;
+      const server = startOnce(candidate, true, period, detached) || startOnce(candidate, false, period, detached);
+      if (server) return started(candidate, server, period);
+      // Another run may have taken the name a moment before us: try the next.
+      if (!/already active/.test(readLog(candidate))) failed = candidate;
+    }
+    if (failed) {
+      throw new Error(`Could not start a JACK dummy server (jackd -d dummy) under ${failed}: is jackd2 installed? It said:\n${readLog(failed)}`);
+    }
+    if (Date.now() >= deadline) throw new Error(`Every JACK test server name is taken (${names.join(', ')}): other test runs are using them`);
+    // Other runs on this machine hold every name: wait for one to end.
+    if (!noted) console.error(`JACK test server names ${names.join(', ')} are all in use; waiting up to ${Math.round(waitForNameMs / 1000)} s for one`);
+    noted = true;
+    spawnSync('sleep', ['2']);
   }
-  throw new Error(`Could not start a JACK dummy server (jackd -d dummy) under ${names.join(', ')}: is jackd2 installed?`);
 }
 
 function started(name, server, period) {

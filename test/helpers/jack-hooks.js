@@ -19,7 +19,8 @@ function logSize() {
 
 exports.mochaHooks = {
   beforeAll() {
-    this.timeout(60000);
+    // Up to 10 min when other test runs on this machine hold every server name.
+    this.timeout(11 * 60 * 1000);
     server = startJackServer();
   },
   beforeEach() {
