@@ -2,7 +2,7 @@
 // tests get a real PortAudio stream on machines without a sound card and never
 // touch a user's own JACK server. Stopped by its process id.
 'use strict';
-const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 
 const SAMPLE_RATE = 48000;
@@ -37,7 +37,10 @@ function readLog(name) {
 }
 
 function startOnce(name, realtime, period, detached) {
-  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-t', String(CLIENT_TIMEOUT_MS), '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
+  // -a a: a client's requests to connect its own ports are ignored, so
+  // PortAudio's streams start unconnected (not wired to system ports that a
+  // test would first have to cut) and wireLoopback() only connects.
+  const args = ['-n', name, realtime ? '-R' : '--no-realtime', '-t', String(CLIENT_TIMEOUT_MS), '-a', 'a', '-d', 'dummy', '-r', String(SAMPLE_RATE), '-p', String(period), '-C', '2', '-P', '2'];
   // Under `setpriv --pdeathsig` the server gets SIGTERM when this process dies,
   // even by SIGKILL or a timeout, so a killed test run leaves no server behind.
   const [command, prefix] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'SIGTERM', 'jackd']] : ['jackd', []];
@@ -183,43 +186,70 @@ function started(name, server, period) {
   };
 }
 
+/**
+ * Runs a JACK command-line client against our server. Each one opens a JACK
+ * client, which the server refuses when the new process does not answer its
+ * notifications within JACK's fixed 2 s (a loaded machine can starve a fresh
+ * process that long): such a refusal is retried, a few times, before failing.
+ */
 function jack(cmd, ...args) {
-  return execFileSync(cmd, ['-s', process.env.JACK_DEFAULT_SERVER, ...args].filter((a) => cmd !== 'jack_lsp' || a !== undefined), { encoding: 'utf8' });
+  const all = ['-s', process.env.JACK_DEFAULT_SERVER, ...args];
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync(cmd, all, { encoding: 'utf8' });
+    if (r.status === 0) return r.stdout;
+    const refused = /jack_client_open\(\) failed|Cannot open .* client|cannot connect to JACK/i.test(`${r.stderr}${r.stdout}`);
+    if (!refused || attempt === 3) throw new Error(`${cmd} ${all.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message || ''}`);
+    spawnSync('sleep', ['0.5']);
+  }
 }
 
-/** Port names of our own PortAudio client, e.g. { outputs: ['PortAudio:out_0', …], inputs: […] }. */
-function portAudioPorts() {
-  const ports = execFileSync('jack_lsp', ['-s', process.env.JACK_DEFAULT_SERVER], { encoding: 'utf8' })
-    .split('\n').map((s) => s.trim()).filter((p) => p && !p.startsWith('system:'));
-  return { outputs: ports.filter((p) => /:out_\d+$/.test(p)), inputs: ports.filter((p) => /:in_\d+$/.test(p)) };
-}
-
-function connections() {
-  const lines = execFileSync('jack_lsp', ['-s', process.env.JACK_DEFAULT_SERVER, '-c'], { encoding: 'utf8' }).split('\n');
+/** Every port of the server and every connection (each one listed from both ends), from one jack_lsp -c. */
+function graph() {
+  const ports = [];
   const pairs = [];
   let current = null;
-  for (const line of lines) {
+  for (const line of jack('jack_lsp', '-c').split('\n')) {
     if (!line.trim()) continue;
     if (/^\s/.test(line)) pairs.push([current, line.trim()]);
-    else current = line.trim();
+    else ports.push((current = line.trim()));
   }
-  return pairs;
+  return { ports, pairs };
+}
+
+function clientPorts(ports) {
+  const ours = ports.filter((p) => !p.startsWith('system:'));
+  return { outputs: ours.filter((p) => /:out_\d+$/.test(p)), inputs: ours.filter((p) => /:in_\d+$/.test(p)) };
+}
+
+/** Port names of our own PortAudio clients, e.g. { outputs: ['PortAudio:out_0', …], inputs: […] }. */
+function portAudioPorts() {
+  return clientPorts(graph().ports);
 }
 
 /**
- * Wires our outputs to our inputs (out_i -> in_i) and cuts every connection to
- * system ports, so what we play is what we record, one period later.
+ * Wires each PortAudio client's outputs to its own inputs (C:out_i -> C:in_i)
+ * and cuts every connection to system ports, so what a stream plays is what it
+ * records, one period later. Idempotent: connections already made stay, so it
+ * may run again while an earlier stream is still open. Returns the pairs wired.
  */
 function wireLoopback() {
-  for (const [a, b] of connections()) {
-    if (a.startsWith('system:') || b.startsWith('system:')) {
+  const { ports, pairs } = graph();
+  const connected = new Set(pairs.map(([a, b]) => `${a}\n${b}`));
+  for (const [a, b] of pairs) {
+    // Listed from both ends: cut each once, from its output side.
+    if ((a.startsWith('system:') || b.startsWith('system:')) && /:(out_\d+|capture_\d+)$/.test(a)) {
       spawnSync('jack_disconnect', ['-s', process.env.JACK_DEFAULT_SERVER, a, b], { stdio: 'ignore' });
     }
   }
-  const { outputs, inputs } = portAudioPorts();
-  const n = Math.min(outputs.length, inputs.length);
-  for (let i = 0; i < n; i++) jack('jack_connect', outputs[i], inputs[i]);
-  return n;
+  const { outputs, inputs } = clientPorts(ports);
+  let wired = 0;
+  for (const output of outputs) {
+    const input = output.replace(/:out_(\d+)$/, ':in_$1');
+    if (!inputs.includes(input)) continue;
+    if (!connected.has(`${output}\n${input}`)) jack('jack_connect', output, input);
+    wired++;
+  }
+  return wired;
 }
 
 module.exports = { startJackServer, freeServerName, serverRunning, serverLogFile, wireLoopback, portAudioPorts, SAMPLE_RATE, PERIOD };
