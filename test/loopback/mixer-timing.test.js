@@ -2,7 +2,6 @@
 const assert = require('node:assert/strict');
 const { openLoopbackMixer, roundTripFrames, column, soon } = require('../helpers/loopback');
 const { PERIOD } = require('../../tools/jack-server');
-const { framesPass } = require('../helpers/wait');
 
 describe('Mixer timing through a JACK loopback', function () {
   let mixer;
