@@ -131,11 +131,18 @@ function serverRunning(name) {
 const NAME_SLOTS = 4;
 const POOL = Array.from({ length: NAME_SLOTS }, (_, i) => `rtmixer-test-${i}`);
 
-/** A pool name no server runs under now, for a test that starts its server later. */
-function freeServerName() {
-  const name = POOL.find((candidate) => !serverRunning(candidate));
-  if (!name) throw new Error(`Every JACK test server name is taken (${POOL.join(', ')})`);
-  return name;
+/**
+ * A pool name no server runs under now, for a test that starts its server
+ * later; waits up to `waitMs` while other runs on this machine hold them all.
+ */
+function freeServerName({ waitMs = POOL_WAIT_MS } = {}) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const name = POOL.find((candidate) => !serverRunning(candidate));
+    if (name) return name;
+    if (Date.now() >= deadline) throw new Error(`Every JACK test server name is taken (${POOL.join(', ')})`);
+    spawnSync('sleep', ['2']);
+  }
 }
 
 /**

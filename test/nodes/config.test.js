@@ -110,7 +110,8 @@ describe('rtmixer-config node', function () {
     }
   });
 
-  it('survives 50 full redeploys with no leaked stream, native memory or handle', async () => {
+  it('survives 50 full redeploys with no leaked stream, native memory or handle', async function () {
+    this.timeout(240000); // 25 s on an idle machine, several times that on a loaded one
     const flow = [tab, mixerConfig(), stats(), out];
     await loadFlow(flow);
     await sleep(100);

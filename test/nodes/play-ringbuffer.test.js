@@ -53,9 +53,12 @@ function chunksOf(samples, channels, frames) {
   return list;
 }
 
-/** Starts a recording of both inputs as soon as possible, before the flow plays. */
+/**
+ * Starts a recording of both inputs as soon as possible, before the flow plays:
+ * `seconds` and 1.5 s more, for a stream that a loaded machine starts late.
+ */
 async function startRecording(seconds) {
-  const rec = mixerOf().record(Math.round(seconds * RATE), { allowBelated: true });
+  const rec = mixerOf().record(Math.round((seconds + 1.5) * RATE), { allowBelated: true });
   await sleep(20);
   return rec;
 }

@@ -90,8 +90,10 @@ describe('rtmixer-stats node', function () {
       const p = got[i].payload;
       assert.ok(p.blocks > 40, `report ${i}: ${p.blocks} blocks`);
       // Consecutive windows tile the clock: a window's frames are the clock's advance since the last report.
+      // (currentFrame is read when the report is sent: a loaded event loop shifts it by some blocks;
+      // a lost or doubled window would be off by a whole 0.2 s.)
       const advance = p.currentFrame - got[i - 1].payload.currentFrame;
-      assert.ok(Math.abs(p.frames - advance) <= 16 * PERIOD, `report ${i}: ${p.frames} frames vs clock +${advance}`);
+      assert.ok(Math.abs(p.frames - advance) <= 0.1 * RATE, `report ${i}: ${p.frames} frames vs clock +${advance}`);
     }
   });
 
@@ -130,8 +132,10 @@ describe('rtmixer-stats node', function () {
     const blocksA = windowsOfA.reduce((n, p) => n + p.blocks, 0);
     assert.ok(Math.abs(blocksA - b1.blocks) <= 16, `A saw ${blocksA} blocks, B ${b1.blocks}`);
     // B fetched nothing in between: its one window is the whole period, so A's fetches did not take it away.
+    // (currentFrame is read when each report is sent, so a loaded event loop shifts it by some
+    // blocks; had A's fetches taken B's window, B would miss all but its last 0.1 s.)
     const advance = b1.currentFrame - b0.currentFrame;
-    assert.ok(Math.abs(b1.frames - advance) <= 16 * PERIOD, `B: ${b1.frames} frames vs clock +${advance}`);
+    assert.ok(Math.abs(b1.frames - advance) <= 0.15 * RATE, `B: ${b1.frames} frames vs clock +${advance}`);
     assert.ok(Math.abs(a1.totals.blocks - b1.totals.blocks) <= 16, `totals ${a1.totals.blocks} vs ${b1.totals.blocks}`);
     assert.ok(a0.blocks >= 0 && b0.blocks >= 0);
   });

@@ -414,7 +414,7 @@ describe('The packed package', function () {
         assert.equal(ended.late, 0, 'frames late');
         assert.equal(ended.cancelled, false);
 
-        const { hits } = JSON.parse(await recorderOut.next((l) => l.includes('"hits"'), 10000, 'the recording'));
+        const { hits } = JSON.parse(await recorderOut.next((l) => l.includes('"hits"'), 30000, 'the recording'));
         // Exactly the impulse, bit-exact, once on each output (a mono sound goes to
         // every output): nothing lost, nothing doubled, nothing else.
         assert.deepEqual(hits, [[1, 1], [2, 1]], `what the recorder heard: ${JSON.stringify(hits)}`);
