@@ -84,6 +84,7 @@ describe('rtmixer-config node', function () {
   it('retries with backoff until the device appears, then opens (rtmixerConfigReconnectInterval)', async () => {
     const serverName = freeServerName(); // not running yet
     const previous = process.env.JACK_DEFAULT_SERVER;
+    const previousNoStart = process.env.JACK_NO_START_SERVER;
     process.env.JACK_DEFAULT_SERVER = serverName;
     process.env.JACK_NO_START_SERVER = '1';
     let server;
@@ -101,7 +102,8 @@ describe('rtmixer-config node', function () {
       await helper.unload();
       helper.settings({});
       process.env.JACK_DEFAULT_SERVER = previous;
-      delete process.env.JACK_NO_START_SERVER;
+      if (previousNoStart === undefined) delete process.env.JACK_NO_START_SERVER;
+      else process.env.JACK_NO_START_SERVER = previousNoStart;
       // Back to the suite's server while the late one still runs (were it gone
       // first, the session would be retired rather than re-initialised: PortAudio
       // 19.6's JACK host aborts the process in Pa_Terminate after its server died).
