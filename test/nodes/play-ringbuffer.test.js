@@ -276,7 +276,9 @@ describe('rtmixer-play-ringbuffer node', function () {
   });
 
   it('applies backpressure: done() for later chunks only as the ring drains, and every frame plays', async () => {
-    await load([player(), completer, completed]);
+    // A 1 s ring: the node refills it from the event loop, which a loaded machine may stall that long.
+    const ringS = 1;
+    await load([player({ ringMs: String(ringS * 1000) }), completer, completed]);
     const mixer = mixerOf();
     const doneAt = collect('completed', (m) => ({ index: m.index, frame: mixer.currentFrame }));
     const chunkFrames = 4800; // 100 ms
@@ -292,7 +294,7 @@ describe('rtmixer-play-ringbuffer node', function () {
     assert.equal(msg.payload.frames, 3 * RATE);
     const chunks = doneAt.filter((d) => d.index !== 'end');
     assert.deepEqual(chunks.map((d) => d.index), Array.from({ length: 30 }, (_, i) => i), 'every chunk done, in order');
-    const ring = 0.2 * RATE;
+    const ring = ringS * RATE;
     for (const { index, frame } of chunks) {
       // Chunk k is done once its last frame is in the ring, which holds at most `ring` frames
       // beyond what the callback has read: so by then the stream has played this much.
@@ -302,7 +304,7 @@ describe('rtmixer-play-ringbuffer node', function () {
     // The first chunk fits the empty ring: it is done without waiting for the
     // stream, long before the last (1 s of slack for a loaded event loop).
     assert.ok(chunks[0].frame - sentAt < 1 * RATE, `the first chunk is done at once, not ${chunks[0].frame - sentAt} frames later`);
-    assert.ok(chunks[29].frame - sentAt > 2.5 * RATE, 'the last chunk waits for the ring');
+    assert.ok(chunks[29].frame - sentAt > (3 - ringS) * RATE, 'the last chunk waits for the ring');
     await assertPlayed(rec, msg.payload.startFrame, signal);
   });
 
