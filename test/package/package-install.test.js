@@ -238,7 +238,8 @@ describe('The packed package', function () {
         const mixer = new rt.Mixer({ device: 'system', hostApi: 'JACK' });
         wireLoopback();
         await new Promise((r) => setTimeout(r, 50));
-        const at = mixer.currentFrame + 2400;
+        const at = mixer.currentFrame + 14400; // 300 ms ahead: the play must reach the callback before it
+
         mixer.play(new Float32Array([1, 0]), { at });
         const { samples } = await mixer.record(256, { at, channels: [1] }).done;
         await mixer.close();
@@ -376,7 +377,8 @@ describe('The packed package', function () {
         console.log(JSON.stringify({ ready: true }));
         process.stdin.once('data', async () => {
           process.stdin.destroy();
-          const take = mixer.record(Math.round(mixer.sampleRate * 1.5), { at: mixer.currentFrame + 480, channels: [1, 2] });
+          // As soon as possible (late is fine) and 3 s long: the impulse comes after this line is read.
+          const take = mixer.record(Math.round(mixer.sampleRate * 3), { allowBelated: true, channels: [1, 2] });
           console.log(JSON.stringify({ recording: true }));
           const { samples } = await take.done;
           await mixer.close();
