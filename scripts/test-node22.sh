@@ -43,4 +43,5 @@ export npm_config_nodedir="$cache/node"
 [ -f dist/src/index.js ] || npm run build
 
 echo "test-node22: Node $(node --version), Node-RED $(node -p "require('$RTMIXER_TEST_NODE_RED/package.json').version")"
-npx mocha --require test/helpers/jack-hooks.js "test/nodes/**/*.test.js" "test/package/**/*.test.js"
+# test:jack is mocha with the JACK layers' root hooks (one private JACK server).
+npm run test:jack -- "test/nodes/**/*.test.js" "test/package/**/*.test.js"
