@@ -27,9 +27,16 @@ const HAS_SETPRIV = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status
 
 /** Where the server we start under `name` writes its messages (a test failure prints what it logged meanwhile). */
 function serverLogFile(name) {
-  const dir = path.join(os.tmpdir(), 'rtmixer-jackd-logs');
-  fs.mkdirSync(dir, { recursive: true });
-  return path.join(dir, `${name}.${process.pid}.log`);
+  return path.join(LOG_DIR, `${name}.${process.pid}.log`);
+}
+
+const LOG_DIR = path.join(os.tmpdir(), 'rtmixer-jackd-logs');
+fs.mkdirSync(LOG_DIR, { recursive: true });
+// Logs of earlier runs are kept a day (a failure can be read after the run), then removed.
+for (const file of fs.readdirSync(LOG_DIR)) {
+  try {
+    if (Date.now() - fs.statSync(path.join(LOG_DIR, file)).mtimeMs > 24 * 3600 * 1000) fs.rmSync(path.join(LOG_DIR, file), { force: true });
+  } catch { /* another run removed it */ }
 }
 
 function readLog(name) {
