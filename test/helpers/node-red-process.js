@@ -26,7 +26,7 @@ function freePort() {
  * symlinks), `settings`: extra settings.js properties (JSON-serialisable),
  * `env`: extra environment variables for Node-RED, `cwd`: its working directory.
  */
-async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, cwd, timeoutMs = 30000 } = {}) {
+async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, cwd, timeoutMs = 120000 } = {}) {
   userDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   for (const dir of modules) {

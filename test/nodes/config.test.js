@@ -156,7 +156,7 @@ describe('rtmixer-config node', function () {
 });
 
 describe('rtmixer-config in a real Node-RED without PortAudio', function () {
-  this.timeout(60000);
+  this.timeout(180000); // a real Node-RED starts in seconds, in a minute or more on a loaded machine
 
   it('still loads its nodes, and a message to one gets a coded error that says which library could not be loaded', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nopa-'));
@@ -195,7 +195,7 @@ describe('rtmixer-config in a real Node-RED without PortAudio', function () {
 });
 
 describe('rtmixer-config device route in a real Node-RED with adminAuth', function () {
-  this.timeout(60000);
+  this.timeout(180000); // a real Node-RED starts in seconds, in a minute or more on a loaded machine
   let red;
   before(async () => {
     red = await startNodeRed({
