@@ -257,13 +257,13 @@ describe('The packed package', function () {
     const outFile = () => path.join(work, 'flow-output.jsonl');
 
     before(async function () {
-      this.timeout(60000);
+      this.timeout(180000);
       // The admin API answers once the runtime has loaded every node module.
       red = await startNodeRed({
         userDir,
         cwd: userDir,
         env: { PATH: bin },
-        timeoutMs: 40000,
+        timeoutMs: 120000,
         settings: {
           logging: { console: { level: 'info', metrics: false, audit: false } },
           diagnostics: { enabled: false, ui: false },
