@@ -48,7 +48,11 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Node-RED did not start in ${timeoutMs} ms:\n${log}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running: a stray Node-RED would keep the test run from ending.
+      child.kill('SIGKILL');
+      reject(new Error(`Node-RED did not start in ${timeoutMs} ms:\n${log}`));
+    }, timeoutMs);
     const check = () => {
       if (/Started flows|Server now running/.test(log)) {
         clearTimeout(timer);
