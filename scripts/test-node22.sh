@@ -40,6 +40,7 @@ export RTMIXER_TEST_NODE_RED="$cache/node-red/node_modules/node-red"
 # prebuild) against Node 22's own headers: node-gyp cannot download them here.
 export npm_config_nodedir="$cache/node"
 [ -f build/Release/rtmixer.node ] || npx node-gyp rebuild
+node scripts/build-dev-addon.js # the tests' addon (test hooks), rebuilt only when native/ changed
 [ -f dist/src/index.js ] || npm run build
 
 echo "test-node22: Node $(node --version), Node-RED $(node -p "require('$RTMIXER_TEST_NODE_RED/package.json').version")"
