@@ -1,5 +1,7 @@
 #include "pa_loader.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,11 @@
 #include "pa_search.h"
 
 static pa_functions functions;
-static int loaded = 0;
+/* Set once the table is complete. Workers may call pa_load() at the same time
+ * as the main thread: the lock makes one of them load, the flag lets later
+ * calls skip the lock. */
+static _Atomic int loaded = 0;
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 static char loaded_from[PA_SEARCH_PATH_MAX];
 
 #define LOAD(field, symbol)                                                              \
@@ -80,15 +86,23 @@ static rtm_dynlib open_library(const char *override, const char **path, char *er
     return NULL;
 }
 
-const pa_functions *pa_load(char *err, unsigned long errlen) {
-    if (loaded) return &functions;
+static int load_locked(char *err, unsigned long errlen) {
     const char *override = getenv(RTMIXER_PORTAUDIO_ENV);
     const char *path = NULL;
     rtm_dynlib lib = open_library(override, &path, err, errlen);
-    if (!lib) return NULL;
-    if (!pa_resolve(lib, path, &functions, err, errlen)) return NULL;
-    loaded = 1;
-    return &functions;
+    return lib && pa_resolve(lib, path, &functions, err, errlen);
 }
 
-const char *pa_loaded_library(void) { return loaded ? loaded_from : NULL; }
+const pa_functions *pa_load(char *err, unsigned long errlen) {
+    if (atomic_load_explicit(&loaded, memory_order_acquire)) return &functions;
+    pthread_mutex_lock(&load_lock);
+    /* A failed load may be retried (PortAudio installed meanwhile). */
+    int ok = atomic_load_explicit(&loaded, memory_order_relaxed) || load_locked(err, errlen);
+    if (ok) atomic_store_explicit(&loaded, 1, memory_order_release);
+    pthread_mutex_unlock(&load_lock);
+    return ok ? &functions : NULL;
+}
+
+const char *pa_loaded_library(void) {
+    return atomic_load_explicit(&loaded, memory_order_acquire) ? loaded_from : NULL;
+}

@@ -73,3 +73,28 @@ describe('The loader on this machine', () => {
     assert.ok(candidates.includes(addon.portAudioLibrary()), `${addon.portAudioLibrary()} is one of ${candidates.join(', ')}`);
   });
 });
+
+describe('Loading PortAudio from several threads at once', () => {
+  it('four workers and the main thread load it together in a fresh process: one library, the same version everywhere', () => {
+    // A fresh process, so that no thread has loaded PortAudio before the race.
+    const { spawnSync } = require('node:child_process');
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const gyp = require('node-gyp-build');
+      const source = 'const { parentPort } = require("node:worker_threads");' +
+        'const a = require("node-gyp-build")(' + JSON.stringify(${JSON.stringify(root)}) + ');' +
+        'parentPort.postMessage({ version: a.portAudioVersion(), file: a.portAudioLibrary() });';
+      const workers = Array.from({ length: 4 }, () => new Worker(source, { eval: true }));
+      const main = gyp(${JSON.stringify(root)});
+      const mine = { version: main.portAudioVersion(), file: main.portAudioLibrary() };
+      Promise.all(workers.map((w) => new Promise((ok, fail) => { w.once('message', ok); w.once('error', fail); })))
+        .then((all) => { console.log(JSON.stringify([mine, ...all])); });
+    `;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(child.status, 0, child.stderr);
+    const results = JSON.parse(child.stdout.trim().split('\n').pop());
+    assert.equal(results.length, 5);
+    for (const r of results) assert.deepEqual(r, results[0]);
+    assert.match(results[0].version, /PortAudio/);
+  });
+});
