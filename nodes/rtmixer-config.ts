@@ -2,8 +2,7 @@
 // rtmixer node using it shares. Opens the device when the first node
 // registers, retries with backoff when it cannot, and closes the stream on
 // redeploy or removal before telling Node-RED it is done.
-import { listDevices, listHostApis, Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
-import { currentListing } from '../src/devices';
+import { deviceListingAge, listDevices, listHostApis, Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
 import type { MixerConfigApi, MixerState, MixerUser } from './lib/mixer-config-api';
 import { ConfigDefinition, mixerOptionsFrom } from './lib/config-options';
 import type { Node, NodeAPI } from './lib/red-types';
@@ -19,7 +18,7 @@ const ROUTE_RESCAN_MIN_INTERVAL_MS = 1000;
 
 function listingAge(): number {
   try {
-    return currentListing().ageMs;
+    return deviceListingAge();
   } catch {
     return Infinity;
   }

@@ -26,6 +26,11 @@ export function currentListing(): NativeDeviceListing {
   return callNative(() => native().deviceListing());
 }
 
+/** Milliseconds since the cached device listing was scanned (a rescan makes it 0). */
+export function deviceListingAge(): number {
+  return currentListing().ageMs;
+}
+
 let scanning: Promise<DeviceListing> | undefined;
 
 /**

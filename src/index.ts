@@ -19,7 +19,7 @@ export { decodeWav, encodeWav, isWav } from './wav';
 export type { DecodedWav, WavEncoding } from './wav';
 export { allChannels, describeValue } from './validate';
 export type { QueueItem } from './queue';
-export { listDevices, listHostApis, rescanDevices } from './devices';
+export { deviceListingAge, listDevices, listHostApis, rescanDevices } from './devices';
 export { nativeMemory, portAudioVersion } from './diagnostics';
 export type { DeviceInfo, HostApiInfo, DeviceSelector, DeviceListing } from './devices';
 export type { Stats } from './stats';
