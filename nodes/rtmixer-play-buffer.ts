@@ -1,8 +1,8 @@
 // rtmixer-play-buffer: plays each message's audio (a Float32Array, raw PCM
-// Buffer or WAV file) through the shared mixer, sample-accurately at msg.at,
+// Buffer or sound file: WAV, MP3, FLAC, Ogg Vorbis/Opus) through the shared mixer, sample-accurately at msg.at,
 // mixed with other sounds or queued gaplessly after this node's previous one.
 // One message goes out per sound, when it has ended.
-import { Action, ActionFinishedError, decodeSamples, describeValue, InvalidArgumentError, Mixer, PlayOptions, QueueFullError } from '../src/index';
+import { Action, ActionFinishedError, DecodedSamples, decodeSamples, describeValue, InvalidArgumentError, Mixer, PlayOptions, QueueFullError } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
 import { channelCount, channelList, channelsFor, describePayload, MAX_GAIN, oneOf, optionalNumber, RAW_FORMATS, reply, startFrame } from './lib/msg-options';
 import { routeChannels } from './lib/output-map';
@@ -62,6 +62,12 @@ export = (RED: NodeAPI) =>
     const active = new Set<Action>();
     /** Queue mode: the sound the next one follows while it is unfinished. */
     let last: Action | undefined;
+    /** Messages whose file is decoding on a thread, or that wait for one before them to reach the mixer. */
+    let waiting = 0;
+    /** The last waiting message's turn: the next one reaches the mixer after it, so sounds keep arrival order. */
+    let tail: Promise<unknown> = Promise.resolve();
+    /** Bumped by msg.stop and close: a message still decoding from before then is dropped, not played. */
+    let generation = 0;
 
     /** Cancels every sound of this node, queued ones first so none starts in between. */
     function cancelAll(mixer: Mixer, fadeOut?: number): Action[] {
@@ -70,6 +76,7 @@ export = (RED: NodeAPI) =>
     }
 
     async function stop(mixer: Mixer, msg: NodeMessage): Promise<void> {
+      generation++;
       const cancels = cancelAll(mixer, optionalNumber('msg.fadeOut (s)', msg.fadeOut, 0, MAX_FADE_S));
       await Promise.allSettled(cancels.map((c) => c.done));
     }
@@ -86,16 +93,21 @@ export = (RED: NodeAPI) =>
       })));
     }
 
-    /** Everything checked and converted before the mixer sees it. */
-    function prepare(msg: NodeMessage, mixer: Mixer): { samples: Float32Array; options: PlayOptions } {
+    /** The message's audio as samples: at once (raw audio, a small WAV at the mixer's rate) or from the decode threads. */
+    function decode(msg: NodeMessage, mixer: Mixer): DecodedSamples | Promise<DecodedSamples> {
       const outputs = channelsFor(msg, 'outputs', s.outputs, mixer.outputChannels);
-      const audio = decodeSamples(msg.payload, {
+      return decodeSamples(msg.payload, {
         name: 'msg.payload',
         format: s.format,
         channels: channelCount('msg.channels', msg.channels) ?? s.channels ?? outputs.list?.length ?? mixer.outputChannels,
         sampleRate: mixer.sampleRate,
         resample: s.resample,
       });
+    }
+
+    /** Everything checked and converted before the mixer sees it. */
+    function prepare(msg: NodeMessage, mixer: Mixer, audio: DecodedSamples): { samples: Float32Array; options: PlayOptions } {
+      const outputs = channelsFor(msg, 'outputs', s.outputs, mixer.outputChannels);
       const routed = routeChannels(audio.samples, audio.channels, outputs.list, mixer.outputChannels, outputs.name);
       const loop = loopOption(msg.loop);
       const fadeIn = msg.fadeIn !== undefined ? optionalNumber('msg.fadeIn (s)', msg.fadeIn, 0, MAX_FADE_S) : s.fadeIn;
@@ -128,8 +140,42 @@ export = (RED: NodeAPI) =>
       return { samples: routed.samples, options };
     }
 
+    /** Hands the sound to the mixer now. */
+    function submit(msg: NodeMessage, mixer: Mixer, audio: DecodedSamples): Action {
+      const { samples, options } = prepare(msg, mixer, audio);
+      const action = mixer.play(samples, options);
+      active.add(action);
+      if (s.mode === 'queue') last = action;
+      ctx.refreshStatus();
+      return action;
+    }
+
+    /**
+     * Waits for the decode and for every message before this one, then submits
+     * (undefined if a stop came meanwhile). A decode that fails is this message's
+     * error only: the ones after it still play.
+     */
+    async function afterTurn(msg: NodeMessage, audio: DecodedSamples | Promise<DecodedSamples>): Promise<Action | undefined> {
+      const since = generation;
+      if (audio instanceof Promise) audio.catch(() => undefined); // awaited below, maybe after others' turns
+      waiting++;
+      ctx.refreshStatus();
+      const turn = tail.then(async () => {
+        const decoded = await audio;
+        return since === generation ? submit(msg, ctx.mixer(), decoded) : undefined;
+      });
+      tail = turn.catch(() => undefined);
+      try {
+        return await turn;
+      } finally {
+        waiting--;
+        ctx.refreshStatus();
+      }
+    }
+
     return {
-      status: () => (active.size > 0 ? ctx.status.active(`playing ${active.size}`) : ctx.status.idle()),
+      status: () =>
+        active.size > 0 ? ctx.status.active(`playing ${active.size}`) : waiting > 0 ? ctx.status.active(`decoding ${waiting}`) : ctx.status.idle(),
       describe: (payload) => describePayload(payload as ArrayBufferView, s.format, s.channels ?? s.outputs?.length ?? 2),
 
       async input(msg, send) {
@@ -138,11 +184,18 @@ export = (RED: NodeAPI) =>
         if (msg.gain !== undefined && !isAudio(msg.payload)) return changeGain(mixer, msg);
         // Refused before any decoding or copying: under overload this is the common case.
         if (mixer.actionsInFlight >= mixer.queueSize) throw new QueueFullError(mixer.queueSize);
-        const { samples, options } = prepare(msg, mixer);
-        const action = mixer.play(samples, options);
-        active.add(action);
-        if (s.mode === 'queue') last = action;
-        ctx.refreshStatus();
+        const audio = decode(msg, mixer);
+        let action: Action | undefined;
+        if (!(audio instanceof Promise) && waiting === 0) {
+          action = submit(msg, mixer, audio);
+        } else {
+          action = await afterTurn(msg, audio);
+          if (!action) {
+            // A msg.stop (or close) came while the file decoded: it never played.
+            if (!ctx.closing) send(reply(msg, { frames: 0, cancelled: true }));
+            return;
+          }
+        }
         try {
           const result = await action.done;
           if (!ctx.closing) send(reply(msg, { startFrame: result.startFrame, frames: result.frames, late: result.late, cancelled: result.cancelled, closed: result.closed }));
@@ -156,6 +209,7 @@ export = (RED: NodeAPI) =>
       // Stops this node's sounds (not other nodes') and waits until the callback
       // has handed them back, so nothing of this node plays after close.
       close() {
+        generation++;
         const pending = [...active];
         if (pending.length === 0) return;
         try {

@@ -1,23 +1,28 @@
 // Audio as messages bring it, to interleaved float samples: a Float32Array,
 // raw little-endian PCM Buffers (which may split a frame anywhere), or the
-// bytes of a WAV file, whole or in chunks whose first one's header sets the
-// format for the rest (the core `file in` node's "a msg per chunk" mode).
+// bytes of a sound file. Sound files go through the one WAV parser and the
+// compressed decoders of src/decode/: a small WAV at the mixer's rate is
+// decoded right here (faster than a thread hop, so msg.at stays exact), the
+// rest (big, resampled or compressed files) on the decode threads.
 import { InvalidArgumentError } from './errors';
+import { decodeAudio } from './decode/decode-audio';
+import { DEFAULT_MAX_BYTES } from './decode/limits';
+import { detectSoundFormat } from './decode/sniff';
+import { WavDecoder } from './decode/wav-decoder';
 import { asBytes, asFloat32Array, FrameAssembler, SAMPLE_BYTES, SampleFormat } from './pcm';
 import { describeValue } from './validate';
-import { decodeWav, isWav, parseWavHeader } from './wav';
 
-/** A WAV header larger than this (huge metadata before the data chunk) is refused. */
-const MAX_HEADER_BYTES = 1 << 20;
+/** A WAV file up to this size at the mixer's rate is decoded on the caller's thread (a few ms at most). */
+export const SYNC_WAV_BYTES = 1024 * 1024;
 
 export interface SampleDecoderOptions {
   /** Encoding of raw PCM Buffers (default float32). */
   format?: SampleFormat;
-  /** Interleaved channels of Float32Arrays and raw Buffers; WAV files bring their own. */
+  /** Interleaved channels of Float32Arrays and raw Buffers; sound files bring their own. */
   channels: number;
-  /** The mixer's rate: a WAV stream must run at it; a whole WAV file is resampled to it if `resample`. */
+  /** The mixer's rate: a WAV stream must run at it; a whole file is resampled to it if `resample`. */
   sampleRate: number;
-  /** Resample a whole WAV file at another rate (default true); else that is an error. */
+  /** Resample a whole file at another rate (default true); else that is an error. */
   resample?: boolean;
   /** How error messages name the audio (default "audio"). */
   name?: string;
@@ -38,14 +43,14 @@ export interface DecodedSamples {
  */
 export class SampleDecoder {
   private readonly name: string;
-  /** Frames of the Buffers that follow (the options' format, or a WAV header's). */
-  private frames: FrameAssembler;
+  /** Frames of the raw Buffers that follow. */
+  private readonly frames: FrameAssembler;
   /** Source channels, fixed by the first audio of the stream. */
   private fixedChannels: number | undefined;
-  /** The start of a WAV file whose data chunk has not begun yet. */
-  private header: Uint8Array | undefined;
-  /** Bytes of WAV audio still to come; anything after it (trailing chunks) is not audio. */
-  private dataLeft = Infinity;
+  /** The WAV file this stream is inside of, until it ends. */
+  private wav: WavDecoder | undefined;
+  /** Bytes given to `wav` whose frames have not come out yet (header, partial block). */
+  private wavPending = 0;
 
   constructor(private readonly options: SampleDecoderOptions) {
     this.name = options.name ?? 'audio';
@@ -59,7 +64,7 @@ export class SampleDecoder {
 
   /** Bytes that did not make a whole frame, or an unfinished WAV header, at this point. */
   get pendingBytes(): number {
-    return this.frames.pendingBytes + (this.header?.length ?? 0);
+    return this.frames.pendingBytes + this.wavPending;
   }
 
   push(chunk: unknown): DecodedSamples {
@@ -70,56 +75,55 @@ export class SampleDecoder {
         `${this.name} must be a Float32Array of samples, a Buffer of raw ${this.frames.format} PCM, or the bytes of a WAV file; got ${describeValue(chunk)}`,
       );
     }
-    if (floats && this.header) throw new InvalidArgumentError('A Float32Array came while the stream was still inside a WAV header: send the rest of the WAV file first');
-    if (bytes && (this.header || (this.frames.pendingBytes === 0 && (this.dataLeft <= 0 || this.dataLeft === Infinity) && isWav(bytes)))) return this.wav(bytes);
-    if (bytes && this.fixedChannels === undefined) refuseCompressed(bytes, this.name);
-    return this.pcm(floats ?? bytes!, this.frames, this.dataLeft);
+    if (floats && this.wav && !this.wav.format) throw new InvalidArgumentError('A Float32Array came while the stream was still inside a WAV header: send the rest of the WAV file first');
+    if (bytes && this.frames.pendingBytes === 0) {
+      // After a WAV's data chunk, its trailing chunks (LIST, id3…) are skipped until a new file starts.
+      const format = !this.wav || this.wav.finished ? detectSoundFormat(bytes) : undefined;
+      if (format === 'wav') this.wav = new WavDecoder({ maxBytes: DEFAULT_MAX_BYTES });
+      else if (format && this.fixedChannels === undefined) refuseCompressed(format, this.name);
+      if (this.wav) return this.pushWav(this.wav, bytes);
+    }
+    if (bytes && this.fixedChannels === undefined) refuseByMagic(bytes, this.name);
+    this.requireChannels(this.frames.channels, 'Raw PCM');
+    const samples = this.frames.push(floats ?? bytes!);
+    this.fixedChannels = this.frames.channels;
+    return { samples, channels: this.frames.channels };
   }
 
-  /** Whole frames of raw PCM (or a Float32Array); `dataLeft` bytes at most are audio. */
-  private pcm(chunk: Float32Array | Uint8Array, frames: FrameAssembler, dataLeft: number): DecodedSamples {
-    this.requireChannels(frames.channels, 'Raw PCM');
-    // Bytes after the WAV's data chunk are other chunks (LIST, id3…), not audio.
-    const audio = chunk instanceof Uint8Array && dataLeft < chunk.length ? chunk.subarray(0, Math.max(0, dataLeft)) : chunk;
-    const samples = frames.push(audio);
-    this.frames = frames;
-    this.fixedChannels = frames.channels;
-    if (dataLeft !== Infinity) this.dataLeft = dataLeft - audio.length;
-    return { samples, channels: frames.channels };
-  }
-
-  private wav(chunk: Uint8Array): DecodedSamples {
-    const bytes = this.header ? concat(this.header, chunk) : chunk;
-    const header = parseWavHeader(bytes);
-    if (!header) {
-      if (bytes.length > MAX_HEADER_BYTES) throw new InvalidArgumentError(`The WAV header is larger than ${MAX_HEADER_BYTES} bytes: its data chunk never starts`);
-      this.header = bytes.slice();
+  /** The next bytes of a WAV file; a new file (or raw PCM) may follow once its data chunk has ended. */
+  private pushWav(wav: WavDecoder, bytes: Uint8Array): DecodedSamples {
+    let chunks: Float32Array[];
+    try {
+      chunks = wav.pushSync(bytes);
+    } catch (err) {
+      this.wav = undefined; // the file is refused whole: what follows starts afresh
+      this.wavPending = 0;
+      throw err;
+    }
+    const format = wav.format;
+    if (!format) {
+      this.wavPending += bytes.length;
       return { samples: new Float32Array(0), channels: this.fixedChannels ?? 0 };
     }
-    this.requireChannels(header.channels, 'The WAV file');
-    if (header.dataBytes !== undefined && header.dataOffset + header.dataBytes <= bytes.length) {
-      // The whole file is in this message: any encoding, resampled if allowed.
-      const whole = decodeWav(bytes, this.options.sampleRate, this.options.resample ?? true);
-      this.header = undefined;
-      this.fixedChannels = whole.channels;
-      return { samples: whole.samples, channels: whole.channels, resampledFrom: whole.resampledFrom };
-    }
-    if (header.sampleRate !== this.options.sampleRate) {
+    if (format.sampleRate !== this.options.sampleRate) {
+      this.wav = undefined;
+      this.wavPending = 0;
       throw new InvalidArgumentError(
-        `The WAV stream is ${header.sampleRate} Hz but the mixer runs at ${this.options.sampleRate} Hz, and a WAV file that arrives ` +
+        `The WAV stream is ${format.sampleRate} Hz but the mixer runs at ${this.options.sampleRate} Hz, and a WAV file that arrives ` +
           `in chunks cannot be resampled. Convert the file to ${this.options.sampleRate} Hz, send it in one message ` +
-          `(with "resample" on), or set the mixer's sample rate to ${header.sampleRate}.`,
+          `(with "resample" on), or set the mixer's sample rate to ${format.sampleRate}.`,
       );
     }
-    if (!header.format) {
-      throw new InvalidArgumentError(
-        `The WAV stream is ${header.encoding}, which cannot be streamed in chunks: use 16-, 24- or 32-bit integer or 32-bit float ` +
-          `little-endian PCM, or send the whole file in one message.`,
-      );
+    try {
+      this.requireChannels(format.channels, 'The WAV file');
+    } catch (err) {
+      this.wav = undefined;
+      this.wavPending = 0;
+      throw err;
     }
-    const decoded = this.pcm(bytes.subarray(header.dataOffset), new FrameAssembler(header.channels, header.format, this.name), header.dataBytes ?? Infinity);
-    this.header = undefined;
-    return decoded;
+    this.wavPending = 0;
+    this.fixedChannels = format.channels;
+    return { samples: joinChunks(chunks), channels: format.channels };
   }
 
   private requireChannels(channels: number, what: string): void {
@@ -133,14 +137,34 @@ export class SampleDecoder {
 }
 
 /**
- * One complete sound: a Float32Array, a raw PCM Buffer of whole frames, or a
- * whole WAV file (resampled to `sampleRate` if `resample`).
+ * Whether `decodeSamples()` of this payload would answer at once: audio that is
+ * not a sound file, or a small WAV file at `sampleRate` (no resampling).
  */
-export function decodeSamples(payload: unknown, options: SampleDecoderOptions): DecodedSamples {
+export function decodesAtOnce(payload: unknown, sampleRate: number): boolean {
+  const bytes = asFloat32Array(payload) ? undefined : asBytes(payload);
+  if (!bytes) return true;
+  const format = detectSoundFormat(bytes);
+  if (!format) return true;
+  if (format !== 'wav' || bytes.length > SYNC_WAV_BYTES) return false;
+  // A header the parser refuses is refused here too, coded, in microseconds.
+  const rate = wavRate(bytes);
+  return rate === undefined || rate === sampleRate;
+}
+
+/**
+ * One complete sound: a Float32Array, a raw PCM Buffer of whole frames, or a
+ * whole sound file (WAV, MP3, FLAC, Ogg Vorbis/Opus; resampled to `sampleRate`
+ * if `resample`). Answers synchronously when `decodesAtOnce()`, else with a
+ * promise of the decode threads' result. A hostile or broken file is a coded error.
+ */
+export function decodeSamples(payload: unknown, options: SampleDecoderOptions): DecodedSamples | Promise<DecodedSamples> {
   const name = options.name ?? 'audio';
-  const bytes = asBytes(payload);
-  if (bytes && isWav(bytes)) return decodeWav(bytes, options.sampleRate, options.resample ?? true);
+  const bytes = asFloat32Array(payload) ? undefined : asBytes(payload);
   if (bytes?.length === 0) throw new InvalidArgumentError(`${name} is an empty Buffer: there is no audio in it`);
+  if (bytes && detectSoundFormat(bytes)) {
+    if (decodesAtOnce(bytes, options.sampleRate)) return decodeWavHere(bytes);
+    return decodeOnThread(bytes, options);
+  }
   const decoder = new SampleDecoder(options);
   const decoded = decoder.push(payload);
   if (decoder.pendingBytes > 0) {
@@ -153,16 +177,58 @@ export function decodeSamples(payload: unknown, options: SampleDecoderOptions): 
   return decoded;
 }
 
-/** A compressed file's first bytes would play as loud noise: say what it is instead. */
-function refuseCompressed(bytes: Uint8Array, name: string): void {
-  const head = String.fromCharCode(...bytes.subarray(0, 4));
-  const kind = head.startsWith('ID3') ? 'an MP3 file (ID3 tag)' : head === 'OggS' ? 'an Ogg file' : head === 'fLaC' ? 'a FLAC file' : undefined;
-  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind}: only raw PCM and WAV can be played. Decode the file to WAV or PCM first.`);
+/** A small WAV file at the mixer's rate, on this thread through the bounded parser. */
+function decodeWavHere(bytes: Uint8Array): DecodedSamples {
+  const wav = new WavDecoder({ totalBytes: bytes.length, maxBytes: DEFAULT_MAX_BYTES });
+  const chunks = [...wav.pushSync(bytes), ...wav.endSync()];
+  return { samples: joinChunks(chunks), channels: wav.format!.channels };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+async function decodeOnThread(bytes: Uint8Array, options: SampleDecoderOptions): Promise<DecodedSamples> {
+  const resample = options.resample ?? true;
+  const file = await decodeAudio(bytes, { sampleRate: resample ? options.sampleRate : undefined });
+  if (file.sampleRate !== options.sampleRate) {
+    throw new InvalidArgumentError(
+      `The ${file.format.toUpperCase()} file is ${file.sampleRate} Hz but the mixer runs at ${options.sampleRate} Hz. ` +
+        `Turn on "resample" in the node, or set the mixer's sample rate to ${file.sampleRate}.`,
+    );
+  }
+  return { samples: file.samples, channels: file.channels, resampledFrom: file.sourceRate !== file.sampleRate ? file.sourceRate : undefined };
+}
+
+/** The rate in a WAV header's fmt chunk, read with the bounded parser (header only). */
+function wavRate(bytes: Uint8Array): number | undefined {
+  const header = new WavDecoder({ totalBytes: bytes.length, headerOnly: true });
+  try {
+    header.pushSync(bytes);
+  } catch {
+    return undefined; // refused: decodeWavHere() reports it, coded, on this thread
+  }
+  return header.format?.sampleRate;
+}
+
+/** A compressed file's chunks cannot play in a stream yet: say what it is instead of playing noise. */
+function refuseCompressed(format: string, name: string): void {
+  throw new InvalidArgumentError(
+    `${name} is the start of ${format.toUpperCase()} file: a stream in chunks plays raw PCM and WAV only. ` +
+      'Send the whole file in one message to play-buffer, or decode it to WAV first.',
+  );
+}
+
+/** The start of a compressed file too short to decode would play as loud noise: say what it is instead. */
+function refuseByMagic(bytes: Uint8Array, name: string): void {
+  const head = String.fromCharCode(...bytes.subarray(0, 4));
+  const kind = head.startsWith('ID3') ? 'an MP3 file (ID3 tag)' : head === 'OggS' ? 'an Ogg file' : head === 'fLaC' ? 'a FLAC file' : undefined;
+  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but could not be read as one: only whole sound files, raw PCM and WAV can be played.`);
+}
+
+function joinChunks(chunks: Float32Array[]): Float32Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }

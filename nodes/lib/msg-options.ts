@@ -1,6 +1,6 @@
 // Node settings and their msg overrides: the editor saves strings, messages
 // carry numbers or arrays; both go through the same checks.
-import { describeValue, InvalidArgumentError, isWav, Mixer, SAMPLE_BYTES, SampleFormat } from '../../src/index';
+import { describeValue, InvalidArgumentError, detectSoundFormat, Mixer, SAMPLE_BYTES, SampleFormat } from '../../src/index';
 import type { NodeMessage } from './red-types';
 
 /** The highest gain a node accepts (a setting or msg.gain). */
@@ -86,7 +86,8 @@ export function reply(msg: NodeMessage, payload: unknown, extra: Record<string, 
 export function describePayload(payload: ArrayBufferView, format: SampleFormat = 'float32', channels = 1): string {
   const bytes = payload.byteLength;
   let what: string;
-  if (payload instanceof Uint8Array && isWav(payload)) what = 'a WAV file';
+  const file = payload instanceof Uint8Array ? detectSoundFormat(payload) : undefined;
+  if (file) what = `a${file === 'opus' ? 'n' : ''} ${file === 'vorbis' ? 'Ogg Vorbis' : file.toUpperCase()} file`;
   else if (payload instanceof Uint8Array) what = `${format} PCM, ${Math.floor(bytes / SAMPLE_BYTES[format] / channels)} frames × ${channels} channels`;
   else if (payload.constructor.name === 'Float32Array') what = `Float32Array, ${Math.floor(bytes / 4 / channels)} frames × ${channels} channels`;
   else what = payload.constructor.name;

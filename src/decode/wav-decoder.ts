@@ -43,12 +43,27 @@ export class WavDecoder implements PushDecoder {
     return this.fmt && { channels: this.fmt.channels, sampleRate: this.fmt.sampleRate };
   }
 
+  /** The data chunk has ended: what follows is not audio. */
+  get finished(): boolean {
+    return this.state === 'done';
+  }
+
   async push(bytes: Uint8Array): Promise<Float32Array[]> {
+    return this.pushSync(bytes);
+  }
+
+  async end(): Promise<Float32Array[]> {
+    return this.endSync();
+  }
+
+  /** push() on the caller's thread: for small PCM files and streams, where a thread hop costs more than the work. */
+  pushSync(bytes: Uint8Array): Float32Array[] {
     this.queue.push(bytes);
     return this.run(false);
   }
 
-  async end(): Promise<Float32Array[]> {
+  /** end() on the caller's thread. */
+  endSync(): Float32Array[] {
     const out = this.run(true);
     if (this.whole) return [this.whole.subarray(0, this.wholeUsed)];
     if (this.state === 'data' || this.state === 'done') return out;

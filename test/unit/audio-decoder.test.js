@@ -47,12 +47,12 @@ describe('decodeSamples (one whole payload)', () => {
     assert.deepEqual(Array.from(decoded.samples), [0.5, -0.5, 0.25, 1]);
   });
 
-  it('decodes a WAV file with its own channel count, and resamples or refuses another rate', () => {
+  it('decodes a WAV file with its own channel count, and resamples or refuses another rate', async () => {
     const mono = decodeSamples(wav(1, 48000, '16', [16384, -16384]), opts());
     assert.deepEqual({ channels: mono.channels, samples: Array.from(mono.samples) }, { channels: 1, samples: [0.5, -0.5] });
     const cd = wav(1, 44100, '16', new Int16Array(441).fill(100));
-    assert.equal(decodeSamples(cd, opts()).resampledFrom, 44100);
-    assert.throws(() => decodeSamples(cd, opts({ resample: false })), /44100 Hz but the mixer runs at 48000 Hz/);
+    assert.equal((await decodeSamples(cd, opts())).resampledFrom, 44100);
+    await assert.rejects(decodeSamples(cd, opts({ resample: false })), /44100 Hz but the mixer runs at 48000 Hz/);
   });
 
   it('refuses what is not audio, partial frames, empty Buffers, NaN and compressed files with clear messages', () => {

@@ -1,10 +1,13 @@
 'use strict';
-// WAV decoding and encoding (src/wav.ts): every integer
-// depth scaled to [-1, 1), float files exact, the extensible header's float
-// sub-format honoured, and round trips through encodeWav.
+// WAV files as the nodes read them (decodeSamples over src/decode/'s parser) and
+// write them (encodeWav, src/wav.ts): every integer depth scaled to [-1, 1), float
+// files exact, the extensible header's float sub-format honoured, round trips.
 const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
-const { decodeWav, encodeWav, isWav } = require('../../dist/src/wav.js');
+const { decodeSamples, detectSoundFormat, encodeWav } = require('../../dist/src/index.js');
+
+/** The nodes' decode of a whole file for a 48 kHz mixer (a small one answers at once). */
+const decodeWav = (bytes, rate = 48000, resample = true) => decodeSamples(bytes, { channels: 2, sampleRate: rate, resample });
 
 function wavOf(bitDepth, samples, channels = 1, rate = 48000) {
   const wav = new WaveFile();
@@ -47,7 +50,7 @@ describe('WAV decoding for the nodes', () => {
     assert.deepEqual(Array.from(decodeWav(wavOf('32', [-2147483648, 1073741824])).samples), [-1, 0.5]);
   });
 
-  it('reads big-endian RIFX files the same (through wavefile)', () => {
+  it('reads big-endian RIFX files the same', () => {
     const wav = new WaveFile();
     wav.fromScratch(2, 48000, '24', [-8388608, 4194304, 0, 8388607]);
     wav.toRIFX();
@@ -63,19 +66,19 @@ describe('WAV decoding for the nodes', () => {
     assert.deepEqual({ samples: Array.from(extensible.samples), channels: extensible.channels }, { samples: values, channels: 2 });
   });
 
-  it('refuses another rate unless resampling, and resamples to the length the rate asks for', () => {
+  it('refuses another rate unless resampling, and resamples to the length the rate asks for', async () => {
     const file = wavOf('16', new Int16Array(4410).fill(1000), 1, 44100);
-    assert.throws(() => decodeWav(file, 48000, false), /44100 Hz but the mixer runs at 48000 Hz/);
-    const resampled = decodeWav(file, 48000, true);
+    await assert.rejects(decodeWav(file, 48000, false), /44100 Hz but the mixer runs at 48000 Hz/);
+    const resampled = await decodeWav(file, 48000, true);
     assert.equal(resampled.resampledFrom, 44100);
     assert.ok(Math.abs(resampled.samples.length - 4800) <= 2, `${resampled.samples.length} frames`);
   });
 
-  it('says what is wrong with a broken file', () => {
+  it('says what is wrong with a broken file, with a code', () => {
     const broken = Buffer.concat([Buffer.from('RIFF\x10\x00\x00\x00WAVE'), Buffer.alloc(8)]);
-    assert.ok(isWav(broken));
-    assert.throws(() => decodeWav(broken), (err) => err.code === 'ERR_RTMIXER_INVALID_ARGUMENT' && /WAV/.test(err.message));
-    assert.ok(!isWav(Buffer.from('not a wav file at all')));
+    assert.equal(detectSoundFormat(broken), 'wav');
+    assert.throws(() => decodeWav(broken), (err) => /^ERR_RTMIXER_/.test(err.code) && /WAV/.test(err.message));
+    assert.equal(detectSoundFormat(Buffer.from('not a wav file at all')), undefined);
   });
 
   it('encodes 16-bit and float WAV files that decode back to the same samples', () => {
