@@ -8,6 +8,7 @@ import { InvalidArgumentError } from './errors';
 import { decodeAudio } from './decode/decode-audio';
 import { DEFAULT_MAX_BYTES } from './decode/limits';
 import { detectSoundFormat } from './decode/sniff';
+import { Resampler } from './decode/resampler';
 import { WavDecoder } from './decode/wav-decoder';
 import { asBytes, asFloat32Array, FrameAssembler, SAMPLE_BYTES, SampleFormat } from './pcm';
 import { describeValue } from './validate';
@@ -92,6 +93,7 @@ export class SampleDecoder {
 
   /** The next bytes of a WAV file; a new file (or raw PCM) may follow once its data chunk has ended. */
   private pushWav(wav: WavDecoder, bytes: Uint8Array): DecodedSamples {
+    const fresh = !wav.format && this.wavPending === 0;
     let chunks: Float32Array[];
     try {
       chunks = wav.pushSync(bytes);
@@ -108,6 +110,8 @@ export class SampleDecoder {
     if (format.sampleRate !== this.options.sampleRate) {
       this.wav = undefined;
       this.wavPending = 0;
+      const whole = fresh && (this.options.resample ?? true) ? this.resampledWhole(bytes) : undefined;
+      if (whole) return whole;
       throw new InvalidArgumentError(
         `The WAV stream is ${format.sampleRate} Hz but the mixer runs at ${this.options.sampleRate} Hz, and a WAV file that arrives ` +
           `in chunks cannot be resampled. Convert the file to ${this.options.sampleRate} Hz, send it in one message ` +
@@ -124,6 +128,28 @@ export class SampleDecoder {
     this.wavPending = 0;
     this.fixedChannels = format.channels;
     return { samples: joinChunks(chunks), channels: format.channels };
+  }
+
+  /**
+   * A small whole WAV file at another rate in one message, resampled here (the
+   * old decoder did this too). Undefined if the message is not a whole file.
+   */
+  private resampledWhole(bytes: Uint8Array): DecodedSamples | undefined {
+    if (bytes.length > SYNC_WAV_BYTES) return undefined;
+    let decoded: DecodedSamples;
+    let rate: number;
+    try {
+      const wav = new WavDecoder({ totalBytes: bytes.length, maxBytes: DEFAULT_MAX_BYTES });
+      decoded = { samples: joinChunks([...wav.pushSync(bytes), ...wav.endSync()]), channels: wav.format!.channels };
+      rate = wav.format!.sampleRate;
+    } catch {
+      return undefined; // only the start of a file: the rate error says what to do
+    }
+    this.requireChannels(decoded.channels, 'The WAV file');
+    const resampler = new Resampler(decoded.channels, rate, this.options.sampleRate);
+    const samples = joinChunks([resampler.process(decoded.samples), resampler.flush()]);
+    this.fixedChannels = decoded.channels;
+    return { samples, channels: decoded.channels, resampledFrom: rate };
   }
 
   private requireChannels(channels: number, what: string): void {
@@ -209,9 +235,9 @@ function wavRate(bytes: Uint8Array): number | undefined {
 
 /** A compressed file's chunks cannot play in a stream yet: say what it is instead of playing noise. */
 function refuseCompressed(format: string, name: string): void {
+  const kind = format === 'vorbis' ? 'an Ogg Vorbis file' : format === 'opus' ? 'an Ogg Opus file' : `a${format === 'mp3' ? 'n' : ''} ${format.toUpperCase()} file`;
   throw new InvalidArgumentError(
-    `${name} is the start of ${format.toUpperCase()} file: a stream in chunks plays raw PCM and WAV only. ` +
-      'Send the whole file in one message to play-buffer, or decode it to WAV first.',
+    `${name} looks like ${kind}: a stream in chunks plays raw PCM and WAV only. Decode the file to WAV or PCM first, or send it whole to play-buffer.`,
   );
 }
 
@@ -219,7 +245,7 @@ function refuseCompressed(format: string, name: string): void {
 function refuseByMagic(bytes: Uint8Array, name: string): void {
   const head = String.fromCharCode(...bytes.subarray(0, 4));
   const kind = head.startsWith('ID3') ? 'an MP3 file (ID3 tag)' : head === 'OggS' ? 'an Ogg file' : head === 'fLaC' ? 'a FLAC file' : undefined;
-  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but could not be read as one: only whole sound files, raw PCM and WAV can be played.`);
+  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but is not one this package reads: only raw PCM and WAV can be played in a stream. Decode the file to WAV or PCM first.`);
 }
 
 function joinChunks(chunks: Float32Array[]): Float32Array {
