@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const vm = require('node:vm');
 const { WaveFile } = require('wavefile');
-const { decodeSamples, SampleDecoder } = require('../../dist/src/index.js');
+const { decodeSamples, decodesAtOnce, SampleDecoder } = require('../../dist/src/index.js');
 
 const opts = (extra = {}) => ({ name: 'msg.payload', format: 'int16', channels: 2, sampleRate: 48000, ...extra });
 
@@ -65,6 +65,35 @@ describe('decodeSamples (one whole payload)', () => {
     refused(new Float32Array([0, Infinity]), /msg\.payload contains a non-finite sample \(Infinity\) at index 1/);
     refused(Buffer.from(new Float32Array([NaN, 0]).buffer), /non-finite sample \(NaN\) at index 0/, { format: 'float32' });
     refused(Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(4)]), /looks like a FLAC file/);
+  });
+});
+
+describe('decodeSamples: at once or on the decode threads', () => {
+  it('answers at once for raw audio and a small WAV at the mixer rate; a promise for another rate or a big file', async () => {
+    const small = wav(2, 48000, '16', new Int16Array(2 * 4800).fill(1000));
+    assert.equal(decodesAtOnce(small, 48000), true);
+    assert.ok(!(decodeSamples(small, opts()) instanceof Promise));
+    assert.equal(decodesAtOnce(new Float32Array(4), 48000), true);
+    const other = wav(2, 44100, '16', new Int16Array(2 * 441).fill(1000));
+    assert.equal(decodesAtOnce(other, 48000), false);
+    const big = wav(2, 48000, '16', new Int16Array(2 * 48000 * 6).fill(1000)); // 2.3 MB
+    assert.equal(decodesAtOnce(big, 48000), false);
+    const pending = decodeSamples(big, opts());
+    assert.ok(pending instanceof Promise);
+    const decoded = await pending;
+    assert.deepEqual([decoded.channels, decoded.samples.length], [2, 2 * 48000 * 6]);
+    assert.equal(decoded.samples[0], 1000 / 32768);
+  });
+
+  it('refuses a hostile WAV header (a cue chunk claiming 10^9 points) at once, with a code', () => {
+    const b = Buffer.alloc(64);
+    b.write('RIFF', 0); b.writeUInt32LE(56, 4); b.write('WAVE', 8);
+    b.write('fmt ', 12); b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(2, 22);
+    b.writeUInt32LE(48000, 24); b.writeUInt32LE(192000, 28); b.writeUInt16LE(4, 32); b.writeUInt16LE(16, 34);
+    b.write('cue ', 36); b.writeUInt32LE(0xfffffff0, 40); b.writeUInt32LE(1e9, 44);
+    const started = process.hrtime.bigint();
+    assert.throws(() => decodeSamples(b, opts()), (err) => err.code === 'ERR_RTMIXER_MALFORMED_FILE');
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 100);
   });
 });
 
