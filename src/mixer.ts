@@ -77,7 +77,7 @@ const RECORD_OPTIONS = [...START_OPTIONS, 'channels'] as const;
 const PLAY_RING_OPTIONS = [...START_OPTIONS, 'channels', 'gain', 'endWhenDrained'] as const;
 const CANCEL_OPTIONS = ['at', 'fadeOut', 'curve'] as const;
 const SET_GAIN_OPTIONS = ['at', 'ramp'] as const;
-const WRITE_STREAM_OPTIONS = ['channels', 'ringFrames', 'prefillFrames', 'gain'] as const;
+const WRITE_STREAM_OPTIONS = ['channels', 'ringFrames', 'prefillFrames', 'gain', 'after'] as const;
 const READ_STREAM_OPTIONS = ['channels', 'ringFrames', 'pollMs'] as const;
 
 export interface MixerEvents {
