@@ -10,7 +10,7 @@ import { DEFAULT_MAX_BYTES } from './decode/limits';
 import { detectSoundFormat } from './decode/sniff';
 import { Resampler } from './decode/resampler';
 import { WavDecoder } from './decode/wav-decoder';
-import { asBytes, asFloat32Array, FrameAssembler, SAMPLE_BYTES, SampleFormat } from './pcm';
+import { asBytes, asFloat32Array, concatSamples, FrameAssembler, SAMPLE_BYTES, SampleFormat } from './pcm';
 import { describeValue } from './validate';
 
 /** A WAV file up to this size at the mixer's rate is decoded on the caller's thread (a few ms at most). */
@@ -127,7 +127,7 @@ export class SampleDecoder {
     }
     this.wavPending = 0;
     this.fixedChannels = format.channels;
-    return { samples: joinChunks(chunks), channels: format.channels };
+    return { samples: concatSamples(chunks), channels: format.channels };
   }
 
   /**
@@ -140,14 +140,14 @@ export class SampleDecoder {
     let rate: number;
     try {
       const wav = new WavDecoder({ totalBytes: bytes.length, maxBytes: DEFAULT_MAX_BYTES });
-      decoded = { samples: joinChunks([...wav.pushSync(bytes), ...wav.endSync()]), channels: wav.format!.channels };
+      decoded = { samples: concatSamples([...wav.pushSync(bytes), ...wav.endSync()]), channels: wav.format!.channels };
       rate = wav.format!.sampleRate;
     } catch {
       return undefined; // only the start of a file: the rate error says what to do
     }
     this.requireChannels(decoded.channels, 'The WAV file');
     const resampler = new Resampler(decoded.channels, rate, this.options.sampleRate);
-    const samples = joinChunks([resampler.process(decoded.samples), resampler.flush()]);
+    const samples = concatSamples([resampler.process(decoded.samples), resampler.flush()]);
     this.fixedChannels = decoded.channels;
     return { samples, channels: decoded.channels, resampledFrom: rate };
   }
@@ -207,7 +207,7 @@ export function decodeSamples(payload: unknown, options: SampleDecoderOptions): 
 function decodeWavHere(bytes: Uint8Array): DecodedSamples {
   const wav = new WavDecoder({ totalBytes: bytes.length, maxBytes: DEFAULT_MAX_BYTES });
   const chunks = [...wav.pushSync(bytes), ...wav.endSync()];
-  return { samples: joinChunks(chunks), channels: wav.format!.channels };
+  return { samples: concatSamples(chunks), channels: wav.format!.channels };
 }
 
 async function decodeOnThread(bytes: Uint8Array, options: SampleDecoderOptions): Promise<DecodedSamples> {
@@ -248,13 +248,3 @@ function refuseByMagic(bytes: Uint8Array, name: string): void {
   if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but is not one this package reads: only raw PCM and WAV can be played in a stream. Decode the file to WAV or PCM first.`);
 }
 
-function joinChunks(chunks: Float32Array[]): Float32Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}

@@ -124,3 +124,15 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function bufferOf(samples: Float32Array): Buffer {
   return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
 }
+
+/** The chunks end to end in one array (the chunk itself when there is one). */
+export function concatSamples(chunks: Float32Array[]): Float32Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

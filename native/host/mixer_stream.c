@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mixer_stream.h"
+#include "monotonic_cond.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -153,15 +154,6 @@ static void *close_stream(void *arg) {
     pthread_mutex_unlock(&c->mutex);
     if (gave_up) closer_free(c);
     return NULL;
-}
-
-static int monotonic_cond_init(pthread_cond_t *cond) {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    int r = pthread_cond_init(cond, &attr);
-    pthread_condattr_destroy(&attr);
-    return r;
 }
 
 /* 1 when closed within timeout_ms, 0 when given up on or when the JACK

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "result_watcher.h"
+#include "monotonic_cond.h"
 
 #include <time.h>
 
@@ -89,15 +90,6 @@ static void *watch(void *arg) {
         if ((news || spsc_queue_size(w->cfg.results) > 0) && !atomic_exchange(&w->notified, 1)) w->cfg.notify(w->cfg.ctx);
     }
     return NULL;
-}
-
-static int monotonic_cond_init(pthread_cond_t *cond) {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    int r = pthread_cond_init(cond, &attr);
-    pthread_condattr_destroy(&attr);
-    return r;
 }
 
 int watcher_start(result_watcher *w, const watcher_config *cfg) {

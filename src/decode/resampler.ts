@@ -6,6 +6,7 @@
 // can be resampled in pieces, as it streams. Memory is fixed at construction.
 import { designTable, FilterSpec, PolyphaseTable } from './sinc-filter';
 import { RESAMPLER_KERNEL_WASM } from './resampler-kernel-wasm';
+import { concatSamples } from '../pcm';
 
 const MAX_EXACT_PHASES = 4096;
 /** Input frames taken in per step, and output frames made per kernel call: they size the buffers. */
@@ -93,7 +94,7 @@ export class Resampler {
       this.inputFrames += n;
       this.produce(this.inputFrames, Infinity, out);
     }
-    return join(out);
+    return concatSamples(out);
   }
 
   /** The input has ended: returns the remaining output (ceil(input frames x ratio) in all). */
@@ -108,7 +109,7 @@ export class Resampler {
       pad -= n;
       this.produce(Infinity, total, out);
     }
-    return join(out);
+    return concatSamples(out);
   }
 
   private append(input: Float32Array, frames: number): void {
@@ -190,17 +191,6 @@ export class Resampler {
       this.phase -= carry * this.up;
     }
   }
-}
-
-function join(chunks: Float32Array[]): Float32Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** The filter's inner product, four accumulators wide (about 1.4x faster in V8 than one). */
