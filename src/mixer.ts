@@ -78,7 +78,7 @@ const PLAY_RING_OPTIONS = [...START_OPTIONS, 'channels', 'gain', 'endWhenDrained
 const CANCEL_OPTIONS = ['at', 'fadeOut', 'curve'] as const;
 const SET_GAIN_OPTIONS = ['at', 'ramp'] as const;
 const WRITE_STREAM_OPTIONS = ['channels', 'ringFrames', 'prefillFrames', 'gain', 'after'] as const;
-const READ_STREAM_OPTIONS = ['channels', 'ringFrames', 'pollMs'] as const;
+const READ_STREAM_OPTIONS = [...RECORD_OPTIONS, 'ringFrames', 'pollMs'] as const;
 
 export interface MixerEvents {
   xrun: [XrunEvent];

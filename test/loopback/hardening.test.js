@@ -281,8 +281,8 @@ describe('Hardening: ordinary calls never crash the process', function () {
     throwsCoded(() => mixer.recordRingbuffer(rb, { gain: 2 }), INVALID, /Unknown option "gain" for recordRingbuffer\(\)/);
     throwsCoded(() => mixer.queue([{ samples: two, Gain: 2 }]), INVALID, /Unknown option "Gain" for play\(\) \(did you mean "gain"\?\)/);
     throwsCoded(() => mixer.queue([two], { delay: 5 }), INVALID, /Unknown option "delay" for queue\(\)\. Allowed: at, allowBelated$/);
-    throwsCoded(() => mixer.createWriteStream({ ring: 4096 }), INVALID, /Unknown option "ring" for createWriteStream\(\)\. Allowed: channels, ringFrames, prefillFrames, gain$/);
-    throwsCoded(() => mixer.createReadStream({ poll: 5 }), INVALID, /Unknown option "poll" for createReadStream\(\)\. Allowed: channels, ringFrames, pollMs$/);
+    throwsCoded(() => mixer.createWriteStream({ ring: 4096 }), INVALID, /Unknown option "ring" for createWriteStream\(\)\. Allowed: channels, ringFrames, prefillFrames, gain, after$/);
+    throwsCoded(() => mixer.createReadStream({ poll: 5 }), INVALID, /Unknown option "poll" for createReadStream\(\)\. Allowed: at, allowBelated, channels, ringFrames, pollMs$/);
     throwsCoded(() => mixer.play(two, 'loud'), INVALID, /The options of play\(\) must be an object, got "loud"/);
     throwsCoded(() => mixer.play(two, null), INVALID, /must be an object, got null/);
     const voice = mixer.play(new Float32Array(2 * 4800));
