@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the system parts the tests need are present: JACK (jackd2, for a
-// sound-card-free test server) and PortAudio (libportaudio2). Installs them
+// sound-card-free test server), PortAudio (libportaudio2), and the reference
+// encoders/decoders the decode tests compare with (sox with its MP3 format,
+// opus-tools, lame). Installs them
 // with apt-get when running as root on Debian/Ubuntu; otherwise says how.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -16,6 +18,9 @@ function hasPortAudio() {
 const missing = [];
 if (!has('sh', ['-c', 'command -v jackd && command -v jack_connect && command -v jack_wait'])) missing.push('jackd2');
 if (!hasPortAudio()) missing.push('libportaudio2');
+if (!has('sh', ['-c', 'command -v sox && ls /usr/lib/*/sox/libsox_fmt_mp3.so'])) missing.push('sox', 'libsox-fmt-all');
+if (!has('sh', ['-c', 'command -v opusenc && command -v opusdec'])) missing.push('opus-tools');
+if (!has('sh', ['-c', 'command -v lame'])) missing.push('lame');
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
