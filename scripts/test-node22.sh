@@ -40,6 +40,9 @@ export RTMIXER_TEST_NODE_RED="$cache/node-red/node_modules/node-red"
 # prebuild) against Node 22's own headers: node-gyp cannot download them here.
 export npm_config_nodedir="$cache/node"
 [ -f build/Release/rtmixer.node ] || npx node-gyp rebuild
+# Outside an npm script no node-gyp is on PATH: name npm's bundled one, as npm does for its scripts.
+npm_config_node_gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+export npm_config_node_gyp
 node scripts/build-dev-addon.js # the tests' addon (test hooks), rebuilt only when native/ changed
 [ -f dist/src/index.js ] || npm run build
 
