@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { portAudioPorts } = require('../../tools/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
+const { systemTool } = require('../helpers/wine');
 const { resolveFromNodeRed } = require('../helpers/node-red-runtime');
 
 const root = path.join(__dirname, '..', '..');
@@ -33,23 +34,17 @@ const PALETTE_NPM_ARGS = ['--no-audit', '--no-update-notifier', '--no-fund', '--
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `tool` on PATH, skipping node_modules/.bin folders (npm run and npx put them first). */
-function systemTool(tool) {
-  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
-    if (!dir || dir.split(path.sep).includes('node_modules')) continue;
-    const file = path.join(dir, tool);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch { /* not here */ }
-  }
-  throw new Error(`${tool} is not on PATH`);
+/** `tool` on PATH outside node_modules/.bin (the helper the Windows test uses), or an error. */
+function requireSystemTool(tool) {
+  const file = systemTool(tool);
+  if (!file) throw new Error(`${tool} is not on PATH`);
+  return file;
 }
 
 function pathWithout(tools, dir) {
   // A PATH of just node, npm and a shell: no cc, g++, make or python.
   fs.mkdirSync(dir, { recursive: true });
-  for (const tool of tools) fs.symlinkSync(systemTool(tool), path.join(dir, tool));
+  for (const tool of tools) fs.symlinkSync(requireSystemTool(tool), path.join(dir, tool));
   return dir;
 }
 
@@ -182,7 +177,7 @@ describe('The packed package', function () {
     const rebuild = prebuildIsStale();
     this.timeout(rebuild ? 600000 : 120000);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-pack-'));
-    const npm = systemTool('npm');
+    const npm = requireSystemTool('npm');
     // (the glibc binary this test loads: prebuilds/linux-x64 may hold only the musl one)
     if (rebuild) execFileSync(npm, ['run', 'prebuildify'], { cwd: root, stdio: 'ignore' });
     const packed = JSON.parse(
