@@ -19,6 +19,8 @@
       "native/core/spsc_queue.c",
       "native/core/ringbuffer.c",
       "native/core/prefault.c",
+      "native/core/rt_memory.c",
+      "native/core/action_pool.c",
       "native/host/mixer_stream.c",
       "native/host/result_watcher.c",
       "native/host/pa_loader.c",
@@ -37,7 +39,10 @@
     "cflags": ["-Wall", "-O2"],
     "cflags_c": ["-std=c11", "-Wextra"],
     "conditions": [
-      ["OS=='linux'", {"libraries": ["-ldl", "-lpthread", "-lm"]}],
+      # -z now: every symbol bound at load. Lazily bound, the audio thread's first
+      # call into libc wrote the GOT from inside the callback (a page fault in
+      # _dl_fixup, seen with perf on JACK's real-time thread).
+      ["OS=='linux'", {"libraries": ["-ldl", "-lpthread", "-lm"], "ldflags": ["-Wl,-z,now", "-Wl,-z,relro"]}],
       ["OS=='win'", {"defines": ["_USE_MATH_DEFINES"]}],
       ["OS=='mac'", {
         "xcode_settings": {

@@ -8,7 +8,7 @@
 const { spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
-const { processCpuSeconds } = require('./threads');
+const { processCpuSeconds } = require('../tools/proc-threads');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

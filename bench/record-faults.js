@@ -6,7 +6,7 @@
 'use strict';
 const { startJackServer } = require('../tools/jack-server');
 const { loopbackMixer } = require('./common');
-const { audioThread, stat } = require('./threads');
+const { audioThread, stat } = require('../tools/proc-threads');
 
 module.exports = async function recordFaults(seconds = 60) {
   const server = startJackServer();

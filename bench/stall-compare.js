@@ -13,7 +13,7 @@ const { fork, spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
 const { buildClients } = require('./clients/build');
-const { audioThread, stat, preemptions } = require('./threads');
+const { audioThread, stat, preemptions } = require('../tools/proc-threads');
 
 const NEAR_NS = 3e6;
 

@@ -11,7 +11,9 @@
 #include "action_descriptor.h"
 #include "coded_error.h"
 #include "napi_ringbuffer.h"
+#include "action_pool.h"
 #include "prefault.h"
+#include "rt_memory.h"
 #ifdef RTMIXER_DEV
 #include "test_hooks.h"
 #endif
@@ -92,9 +94,10 @@ size_t ActionBytes(const rtm_action *a) {
 void FreeAction(rtm_action *a) {
     g_live_actions -= 1;
     g_live_bytes -= (int64_t)ActionBytes(a);
-    free(a->buffer);
+    if (a->type == RTM_RECORD_BUFFER) rtm_rt_free(a->buffer);
+    else free(a->buffer);
     free(a->stats_out);
-    free(a);
+    rtm_action_free(a);
 }
 
 double NumberOr(Napi::Object o, const char *key, double fallback) {
@@ -113,7 +116,7 @@ Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
 
 
 void FreeRecording(napi_env, void *data, void *hint) {
-    free(data);
+    rtm_rt_free(data);
     g_recording_bytes -= (int64_t)(uintptr_t)hint;
 }
 
@@ -192,7 +195,8 @@ NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
     c.output_latency = NumberOr(cfg, "outputLatency", 0);
     c.queue_capacity = (unsigned)NumberOr(cfg, "queueCapacity", 1024);
 
-    stream_ = static_cast<rtm_stream *>(calloc(1, sizeof(rtm_stream)));
+    // The callback writes the state inside the stream (clock, stats, logs): fork-proof memory.
+    stream_ = static_cast<rtm_stream *>(rtm_rt_alloc(sizeof(rtm_stream)));
     char err[512] = {0};
     int stale = 0;
     bool opened = false;
@@ -201,7 +205,7 @@ NativeMixer::NativeMixer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
         opened = rtm_stream_open(stream_, &c, &stale, err, sizeof err);
     }
     if (!opened) {
-        free(stream_);
+        rtm_rt_free(stream_);
         stream_ = nullptr;
         Napi::Error e = Napi::Error::New(env, err[0] ? err : "out of memory");
         // The PortAudio session may be stale (its JACK server died): the
@@ -242,7 +246,7 @@ NativeMixer::~NativeMixer() {
     for (auto &entry : in_flight_) FreeAction(entry.second.action);
     in_flight_.clear();
     if (stream_) rtm_stream_free_state(stream_);
-    free(stream_);
+    rtm_rt_free(stream_);
 }
 
 void NativeMixer::NotifyFromWatcher(void *self) {
@@ -303,7 +307,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         Napi::Error::New(env, "the mixer is closed").ThrowAsJavaScriptException();
         return env.Undefined();
     }
-    rtm_action *a = static_cast<rtm_action *>(calloc(1, sizeof(rtm_action)));
+    rtm_action *a = rtm_action_alloc();
     if (!a) {
         ThrowCoded(env, RTM_ERR_NO_MEMORY, "Out of memory for an action");
         return env.Undefined();
@@ -314,7 +318,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     if (bad.message.empty() && in_flight_.count(a->id))
         bad.message = "id " + std::to_string(a->id) + " is already in flight";
     if (!bad.message.empty()) {
-        free(a);
+        rtm_action_free(a);
         if (env.IsExceptionPending()) return env.Undefined(); // a getter threw: let that through
         if (bad.code) ThrowCoded(env, bad.code, bad.message);
         else Napi::Error::New(env, bad.message).ThrowAsJavaScriptException();
@@ -324,24 +328,24 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         // One spare float: never a zero-byte allocation. Sizes fit: the reader
         // bounded them to rtm_limits::kMaxBufferBytes or a live typed array.
         const size_t bytes = (size_t)((x.buffer_floats + 1) * sizeof(float));
-        a->buffer = static_cast<float *>(a->type == RTM_RECORD_BUFFER ? calloc(1, bytes) : malloc(bytes));
+        // A recording is written by the callback: resident, fork-proof memory
+        // (rt_memory.h). A sound to play is only read: the heap will do.
+        a->buffer = static_cast<float *>(a->type == RTM_RECORD_BUFFER ? rtm_rt_alloc(bytes) : malloc(bytes));
         if (!a->buffer) {
-            free(a);
+            rtm_action_free(a);
             ThrowCoded(env, RTM_ERR_NO_MEMORY,
                        "Out of memory for a " + std::to_string(bytes >> 20) + " MiB " +
                            (x.samples.IsEmpty() ? "recording buffer" : "copy of the samples"));
             return env.Undefined();
         }
         // Copied: the callback must never read memory JavaScript can free,
-        // detach or transfer while the sound plays. A recording buffer is
-        // touched here so the callback takes no page fault writing it.
+        // detach or transfer while the sound plays.
         if (!x.samples.IsEmpty()) memcpy(a->buffer, x.samples.Data(), x.buffer_floats * sizeof(float));
-        else rtm_prefault(a->buffer, bytes);
     }
     if (a->type == RTM_FETCH_STATS) {
         a->stats_out = static_cast<rtm_stats *>(calloc(1, sizeof(rtm_stats)));
         if (!a->stats_out) {
-            free(a);
+            rtm_action_free(a);
             ThrowCoded(env, RTM_ERR_NO_MEMORY, "Out of memory for a stats snapshot");
             return env.Undefined();
         }
@@ -352,7 +356,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         auto end = a->type == RTM_PLAY_RINGBUFFER ? NativeRingBuffer::CallbackEnd::Reads
                                                   : NativeRingBuffer::CallbackEnd::Writes;
         if (!x.ring->Claim(end)) {
-            free(a);
+            rtm_action_free(a);
             ThrowCoded(env, RTM_ERR_RING_BUSY,
                        "This ring buffer is already used by another action: one ring feeds one action at a time");
             return env.Undefined();
@@ -444,7 +448,7 @@ Napi::Value NativeMixer::Close(const Napi::CallbackInfo &info) {
     }
     Napi::Array results = CollectResults(info.Env());
     rtm_stream_free_state(stream_);
-    free(stream_);
+    rtm_rt_free(stream_);
     stream_ = nullptr;
     return results;
 }

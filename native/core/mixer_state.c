@@ -6,6 +6,7 @@
 
 #include "mixer_core.h"
 #include "prefault.h"
+#include "rt_memory.h"
 
 int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channels,
                    double sample_rate, unsigned queue_capacity) {
@@ -23,16 +24,12 @@ int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channe
      * flight, so probe runs stay short. */
     size_t slots = 2;
     while (slots < 2 * (size_t)s->actions.capacity) slots <<= 1;
-    s->index = calloc(slots, sizeof(*s->index));
+    s->index = rtm_rt_alloc(slots * sizeof(*s->index));
     if (!s->index) {
         rtm_state_destroy(s);
         return 0;
     }
     s->index_mask = slots - 1;
-    /* The callback touches these from its first block: fault them in now. */
-    rtm_prefault(s->index, slots * sizeof(*s->index));
-    rtm_prefault(s->actions.slots, s->actions.capacity * sizeof(void *));
-    rtm_prefault(s->results.slots, s->results.capacity * sizeof(void *));
     atomic_init(&s->frame, 0);
     atomic_init(&s->test_hook, NULL);
     s->stats.min_block_frames = UINT32_MAX;
@@ -43,7 +40,7 @@ int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channe
 void rtm_state_destroy(rtm_state *s) {
     spsc_queue_destroy(&s->actions);
     spsc_queue_destroy(&s->results);
-    free(s->index);
+    rtm_rt_free(s->index);
     s->index = NULL;
 }
 

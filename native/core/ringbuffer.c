@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefault.h"
+#include "rt_memory.h"
 
 ringbuffer *ringbuffer_create(size_t capacity_frames, unsigned channels) {
     if (channels == 0 || capacity_frames == 0 || capacity_frames > (SIZE_MAX >> 2)) return NULL;
@@ -12,15 +12,15 @@ ringbuffer *ringbuffer_create(size_t capacity_frames, unsigned channels) {
     while (cap < capacity_frames) cap <<= 1;
     size_t bytes;
     if (__builtin_mul_overflow(cap, (size_t)channels * sizeof(float), &bytes)) return NULL;
-    ringbuffer *rb = calloc(1, sizeof(*rb));
+    /* The callback moves the positions and reads or writes every page of the
+     * data: both resident and fork-proof (rt_memory.h). */
+    ringbuffer *rb = rtm_rt_alloc(sizeof(*rb));
     if (!rb) return NULL;
-    rb->data = calloc(1, bytes);
+    rb->data = rtm_rt_alloc(bytes);
     if (!rb->data) {
-        free(rb);
+        rtm_rt_free(rb);
         return NULL;
     }
-    /* the callback reads or writes every page of it: fault them in here */
-    rtm_prefault(rb->data, bytes);
     rb->capacity = cap;
     rb->channels = channels;
     atomic_init(&rb->read_pos, 0);
@@ -31,8 +31,8 @@ ringbuffer *ringbuffer_create(size_t capacity_frames, unsigned channels) {
 
 void ringbuffer_destroy(ringbuffer *rb) {
     if (!rb) return;
-    free(rb->data);
-    free(rb);
+    rtm_rt_free(rb->data);
+    rtm_rt_free(rb);
 }
 
 size_t ringbuffer_read_available(const ringbuffer *rb) {

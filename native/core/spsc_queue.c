@@ -1,11 +1,11 @@
 #include "spsc_queue.h"
 
-#include <stdlib.h>
+#include "rt_memory.h"
 
 int spsc_queue_init(spsc_queue *q, size_t capacity) {
     size_t cap = 1;
     while (cap < capacity) cap <<= 1;
-    q->slots = calloc(cap, sizeof(void *));
+    q->slots = rtm_rt_alloc(cap * sizeof(void *)); /* the callback writes the result slots */
     if (!q->slots) return 0;
     q->capacity = cap;
     atomic_init(&q->head, 0);
@@ -14,7 +14,7 @@ int spsc_queue_init(spsc_queue *q, size_t capacity) {
 }
 
 void spsc_queue_destroy(spsc_queue *q) {
-    free(q->slots);
+    rtm_rt_free(q->slots);
     q->slots = NULL;
 }
 

@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "mixer_core.h"
+#include "action_pool.h"
 #include "prefault.h"
+#include "rt_memory.h"
 #if defined(__SSE__) || defined(__x86_64__)
 #include <xmmintrin.h>
 #endif
@@ -796,6 +798,70 @@ static void prefault_touches_without_changing(void) {
     free(p);
 }
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static long minor_faults(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_minflt;
+}
+
+/* fork() write-protects private pages for copy-on-write; rt memory is kept
+ * out of the child, so the parent writes it afterwards without a fault. The
+ * heap control shows the test would see the faults if there were any. */
+static void rt_memory_stays_writable_across_fork(void) {
+    const size_t bytes = 64 * 4096;
+    unsigned char *rt = rtm_rt_alloc(bytes);
+    unsigned char *heap = malloc(bytes);
+    CHECK(rt && heap, "allocated");
+    if (!rt || !heap) return;
+    int zero = 1;
+    for (size_t i = 0; i < bytes; i++) zero &= rt[i] == 0;
+    CHECK(zero, "rt memory comes zeroed");
+    memset(heap, 1, bytes);
+    memset(rt, 1, bytes);
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);
+    /* getrusage's own first write after the fork (its result, on the stack)
+     * faults after it took its reading: warm that page up first. */
+    (void)minor_faults();
+    long before = minor_faults();
+    for (size_t i = 0; i < bytes; i += 4096) rt[i] = 2;
+    long rt_faults = minor_faults() - before;
+    before = minor_faults();
+    for (size_t i = 0; i < bytes; i += 4096) heap[i] = 2;
+    long heap_faults = minor_faults() - before;
+    CHECK(rt_faults == 0, "rt memory: %ld faults after a fork", rt_faults);
+    CHECK(heap_faults >= 32, "control: heap memory took %ld faults (copy-on-write)", heap_faults);
+    rtm_rt_free(rt);
+    free(heap);
+}
+#endif
+
+static void action_pool_hands_out_zeroed_distinct_actions(void) {
+    enum { N = 300 }; /* more than one chunk */
+    rtm_action *a[N];
+    for (int i = 0; i < N; i++) {
+        a[i] = rtm_action_alloc();
+        CHECK(a[i] != NULL, "action %d", i);
+        if (!a[i]) return;
+        a[i]->id = (uint64_t)i + 1;
+        a[i]->gain = 0.5f;
+    }
+    int distinct = 1;
+    for (int i = 0; i < N; i++) distinct &= a[i]->id == (uint64_t)i + 1;
+    CHECK(distinct, "no two actions share memory");
+    for (int i = 0; i < N; i++) rtm_action_free(a[i]);
+    rtm_action *again = rtm_action_alloc();
+    CHECK(again && again->id == 0 && again->gain == 0.0f && again->buffer == NULL, "a reused action is zeroed");
+    rtm_action_free(again);
+    rtm_action_free(NULL);
+}
+
 typedef struct test_case {
     const char *name;
     void (*fn)(void);
@@ -836,6 +902,10 @@ static const test_case cases[] = {
     CASE(malformed_actions_refused),
     CASE(close_returns_everything_held),
     CASE(prefault_touches_without_changing),
+#ifdef __linux__
+    CASE(rt_memory_stays_writable_across_fork),
+#endif
+    CASE(action_pool_hands_out_zeroed_distinct_actions),
 };
 
 int main(int argc, char **argv) {
