@@ -37,7 +37,10 @@ export class Queue {
 
   /** Cancels every item not yet finished (the playing one may fade out). */
   cancel(options: { at?: number; fadeOut?: PlayOptions['fadeOut'] } = {}): void {
-    for (const action of this.items) if (!action.finished) this.mixer.cancel(action, options);
+    // Last item first: the callback may take the cancels in two blocks, and a
+    // waiting item whose predecessor's cancel came first would start at the
+    // seam and play until its own cancel arrived (seen: 128-448 frames).
+    for (const action of [...this.items].reverse()) if (!action.finished) this.mixer.cancel(action, options);
   }
 }
 
