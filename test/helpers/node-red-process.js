@@ -24,9 +24,11 @@ function freePort() {
 /**
  * `modules`: package directories to make visible in userDir/node_modules (as
  * symlinks), `settings`: extra settings.js properties (JSON-serialisable),
- * `env`: extra environment variables for Node-RED, `cwd`: its working directory.
+ * `env`: extra environment variables for Node-RED, `cwd`: its working directory,
+ * `globalModules`: { name: module path } required into functionGlobalContext,
+ * so function nodes can reach them through global.get(name).
  */
-async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, cwd, timeoutMs = 120000 } = {}) {
+async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], env = {}, cwd, globalModules = {}, timeoutMs = 120000 } = {}) {
   userDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-nr-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   for (const dir of modules) {
@@ -37,7 +39,9 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
   const port = await freePort();
   const all = { uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, logging: { console: { level: 'info' } }, ...settings };
-  fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(all, null, 2)};\n`);
+  const requires = Object.entries(globalModules).map(([name, file]) => `${JSON.stringify(name)}: require(${JSON.stringify(file)})`);
+  const globals = requires.length ? `module.exports.functionGlobalContext = { ${requires.join(', ')} };\n` : '';
+  fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(all, null, 2)};\n${globals}`);
   const red = resolveFromNodeRed('node-red/red.js');
   const child = spawn(process.execPath, [red, '-u', userDir, '-s', path.join(userDir, 'settings.js')], {
     cwd,
@@ -70,6 +74,7 @@ async function startNodeRed({ userDir, modules = [], settings = {}, flows = [], 
   return {
     url,
     userDir,
+    pid: child.pid,
     log: () => log,
     /** fetch() against the admin API, JSON by default. */
     request(route, options = {}) {
