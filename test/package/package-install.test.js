@@ -22,6 +22,7 @@ const { portAudioPorts } = require('../../tools/jack-server');
 const { startNodeRed } = require('../helpers/node-red-process');
 const { systemTool } = require('../helpers/wine');
 const { resolveFromNodeRed } = require('../helpers/node-red-runtime');
+const { waitFor } = require('../helpers/wait');
 
 const root = path.join(__dirname, '..', '..');
 const pkg = require('../../package.json');
@@ -85,16 +86,6 @@ function request(port, method, urlPath, { body, headers = {} } = {}) {
   });
 }
 
-/** Polls `check` (sync or async) every `everyMs` until it returns a truthy value. */
-async function waitFor(what, check, timeoutMs, everyMs = 100) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** A child process whose stdout lines are collected and can be awaited. */
 function lineReader(child) {
@@ -364,7 +355,7 @@ describe('The packed package', function () {
       const redPorts = await waitFor('the Node-RED mixer on JACK', () => {
         const p = portAudioPorts();
         return p.outputs.length > 0 ? p : null;
-      }, 15000, 100).catch((err) => assert.fail(failure(err.message)));
+      }, { timeoutMs: 15000, everyMs: 100 }).catch((err) => assert.fail(failure(err.message)));
 
       // A second process records what Node-RED's outputs carry, with the installed package.
       const recorderScript = `
@@ -402,7 +393,7 @@ describe('The packed package', function () {
         const line = await waitFor('the flow output file', () => {
           const text = fs.existsSync(outFile()) ? fs.readFileSync(outFile(), 'utf8').trim() : '';
           return text ? text.split('\n')[0] : null;
-        }, 10000, 50).catch((err) => assert.fail(failure(err.message)));
+        }, { timeoutMs: 10000, everyMs: 50 }).catch((err) => assert.fail(failure(err.message)));
         const result = JSON.parse(line);
         assert.equal(result.error, undefined, `the flow reported an error: ${JSON.stringify(result.error)}`);
         const ended = result.ended;
