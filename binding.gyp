@@ -11,6 +11,7 @@
       "native/binding/binding.cc",
       "native/binding/napi_mixer.cc",
       "native/binding/napi_ringbuffer.cc",
+      "native/binding/napi_sound.cc",
       "native/binding/action_descriptor.cc",
       "native/binding/napi_platform.cc",
       "native/core/mixer_core.c",

@@ -1,7 +1,7 @@
 // Facts about the native side, for bug reports, tests and benchmarks.
 import { callNative, native } from './native';
 
-/** Native memory held by actions in flight (samples, records, stats), over all mixers. */
+/** Native memory held by actions in flight (samples, records, stats) and by loaded sounds, over all mixers. */
 export function nativeMemory(): { actions: number; bytes: number } {
   return callNative(() => native().nativeMemory());
 }

@@ -7,6 +7,8 @@ export { Action } from './action';
 export type { ActionResult, ActionKind, LiveCounters } from './action';
 export { RingBuffer } from './ringbuffer';
 export { Queue } from './queue';
+export { Sound } from './sound';
+export type { LoadOptions } from './sound';
 export { AudioWriteStream } from './write-stream';
 export type { AudioWriteStreamOptions } from './write-stream';
 export { AudioReadStream } from './read-stream';

@@ -11,6 +11,7 @@ import { Queue, QueueItem } from './queue';
 import { AudioReadStream, AudioReadStreamOptions } from './read-stream';
 import { AudioWriteStream, AudioWriteStreamOptions } from './write-stream';
 import { RingBuffer } from './ringbuffer';
+import { loadSound, LoadOptions, Sound } from './sound';
 import { curveCode, Duration, durationToFrames, FadeCurve, SHAPE_OPTIONS, shapeFor, ShapeOptions } from './shaping';
 import { Stats, statsFromNative } from './stats';
 import { XrunEvent, xrunEventFrom } from './xruns';
@@ -152,10 +153,21 @@ export class Mixer extends EventEmitter {
     return Math.round(requireFinite('seconds', seconds) * this.sampleRate);
   }
 
-  /** Plays interleaved samples; returns at once, `done` settles when playback ends. */
-  play(samples: Float32Array, options: PlayOptions = {}): Action {
+  /**
+   * Copies and checks interleaved samples once into native memory: play() of
+   * the returned Sound then costs no copy and no scan, any number of times at
+   * once, on this mixer or another whose outputs fit. release() it when done.
+   */
+  load(samples: Float32Array, options: LoadOptions): Sound {
+    this.requireOpen('load a sound');
+    return loadSound(samples, options, this.outputChannels);
+  }
+
+  /** Plays interleaved samples (copied) or a loaded Sound (in place); returns at once, `done` settles when playback ends. */
+  play(samples: Float32Array | Sound, options: PlayOptions = {}): Action {
     this.requireOpen('play');
     options = requireOptions('play()', options, PLAY_OPTIONS);
+    if (samples instanceof Sound) return this.playSound(samples, options);
     requireFloat32Array('samples', samples);
     if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
     const map = channelMap('channels', options.channels ?? allChannels(this.outputChannels), this.outputChannels);
@@ -172,6 +184,26 @@ export class Mixer extends EventEmitter {
     const afterId = this.predecessor(options);
     const start = afterId ? { allowBelated: options.allowBelated ?? true } : options;
     return this.submit('play', ActionType.PlayBuffer, start, { channelMap: map, gain, samples, ...shape, afterId });
+  }
+
+  /** play() of a loaded Sound: its checks were made once at load. */
+  private playSound(sound: Sound, options: PlayOptions): Action {
+    if (sound.released) throw new InvalidArgumentError('Cannot play a released Sound: load the samples again');
+    if (this.outputChannels === 0) throw new InvalidArgumentError('Cannot play: this mixer has no output channels');
+    if (options.channels === undefined && sound.channels > this.outputChannels) {
+      throw new InvalidArgumentError(
+        `The sound has ${sound.channels} channels but this mixer has ${this.outputChannels} outputs: pass channels to say where each goes`,
+      );
+    }
+    const map = channelMap('channels', options.channels ?? allChannels(sound.channels), this.outputChannels);
+    if (map.length !== sound.channels) {
+      throw new InvalidArgumentError(`channels lists ${map.length} output channels but the sound has ${sound.channels} channels (one output per sound channel)`);
+    }
+    const gain = options.gain === undefined ? 1 : requireGain('gain', options.gain);
+    const shape = shapeFor(options, sound.frames, this.sampleRate);
+    const afterId = this.predecessor(options);
+    const start = afterId ? { allowBelated: options.allowBelated ?? true } : options;
+    return this.submit('play', ActionType.PlayBuffer, start, { channelMap: map, gain, sound: sound.native, ...shape, afterId });
   }
 
   /** Plays sounds one after another, each on the frame after the previous one ends. */

@@ -112,6 +112,8 @@ export interface NativeActionDescriptor {
   gain?: number;
   channelMap?: number[];
   samples?: Float32Array;
+  /** a loaded sound, played in place (instead of samples) */
+  sound?: NativeSound;
   frames?: number;
   ring?: NativeRingBuffer;
   endWhenDrained?: boolean;
@@ -176,6 +178,15 @@ export interface NativeRingBuffer {
   readonly inUse: '' | 'play' | 'record';
 }
 
+/** Samples loaded once into native memory (mixer.load). */
+export interface NativeSound {
+  release(): void;
+  readonly frames: number;
+  readonly channels: number;
+  readonly byteLength: number;
+  readonly released: boolean;
+}
+
 /** The sizes and ranges the addon enforces (native/binding/rtm_limits.h). */
 export interface NativeLimits {
   /** One record() buffer or one RingBuffer's samples, in bytes. */
@@ -197,6 +208,7 @@ export interface NativeAddon {
   /** The same, blocking. */
   rescanDevicesSync(): boolean;
   portAudioVersion(): string;
+  /** bytes: held by actions in flight and by loaded sounds not yet freed. */
   nativeMemory(): { actions: number; bytes: number };
   /** Bytes of finished recordings handed to JavaScript without a copy, not yet collected (tests). */
   recordingBytes(): number;
@@ -207,6 +219,7 @@ export interface NativeAddon {
   benchWorstBlock?(items: number, frames: number): { queueBlockNs: number; cancelBlockNs: number; waitingBlockNs: number } | null;
   NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;
   NativeRingBuffer: new (frames: number, channels: number) => NativeRingBuffer;
+  NativeSound: new (samples: Float32Array, channels: number) => NativeSound;
 }
 
 let addon: NativeAddon | undefined;

@@ -4,10 +4,11 @@
 import type { Action, ActionResult } from './action';
 import { InvalidArgumentError } from './errors';
 import type { Mixer, PlayOptions, StartOptions } from './mixer';
+import { Sound } from './sound';
 import { describeValue } from './validate';
 
-/** A sound, or a sound with its own play options (everything but at/after). */
-export type QueueItem = Float32Array | ({ samples: Float32Array } & Omit<PlayOptions, 'at' | 'after'>);
+/** A sound (samples or a loaded Sound), or one with its own play options (everything but at/after). */
+export type QueueItem = Float32Array | Sound | ({ samples: Float32Array | Sound } & Omit<PlayOptions, 'at' | 'after'>);
 
 export class Queue {
   /** Every item's action, in order, appended ones included. */
@@ -44,8 +45,8 @@ export class Queue {
   }
 }
 
-function split(item: QueueItem): { samples: Float32Array; options: Omit<PlayOptions, 'at' | 'after'> } {
-  if (item instanceof Float32Array) return { samples: item, options: {} };
+function split(item: QueueItem): { samples: Float32Array | Sound; options: Omit<PlayOptions, 'at' | 'after'> } {
+  if (item instanceof Float32Array || item instanceof Sound) return { samples: item, options: {} };
   if (typeof item === 'object' && item !== null && 'samples' in item) {
     const { samples, ...options } = item;
     if ('at' in options || 'after' in options) {
@@ -53,5 +54,5 @@ function split(item: QueueItem): { samples: Float32Array; options: Omit<PlayOpti
     }
     return { samples, options };
   }
-  throw new InvalidArgumentError(`A queue item must be a Float32Array or { samples, ...options }, got ${describeValue(item)}`);
+  throw new InvalidArgumentError(`A queue item must be a Float32Array, a Sound or { samples, ...options }, got ${describeValue(item)}`);
 }

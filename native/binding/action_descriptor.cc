@@ -1,10 +1,12 @@
 #include "action_descriptor.h"
 
 #include <cmath>
+#include <string>
 
 #include "coded_error.h"
 #include "rtm_limits.h"
 #include "napi_ringbuffer.h"
+#include "napi_sound.h"
 
 namespace {
 
@@ -88,17 +90,37 @@ void ReadChannelMap(Reader &r, unsigned available, rtm_action *a) {
     a->channels = n;
 }
 
+// A loaded sound (`sound`) is read where it lies: its channel count must be
+// the channelMap's, and it must not have been released.
+void ReadSound(Reader &r, Napi::Value v, rtm_action *a, DescriptorExtras *x) {
+    NativeSound *sound = NativeSound::FromValue(v);
+    if (!sound) return r.Fail("sound must be a NativeSound");
+    if (!sound->shared()) return r.Fail("the sound was released: load it again to play it");
+    if (sound->shared()->channels != a->channels)
+        return r.Fail("channelMap lists " + std::to_string(a->channels) + " channels but the sound has " +
+                      std::to_string(sound->shared()->channels));
+    x->sound = sound->shared();
+    a->total_frames = x->sound->frames;
+}
+
 void ReadPlayBuffer(Reader &r, rtm_action *a, DescriptorExtras *x) {
-    Napi::Value s = r.Get("samples");
+    Napi::Value sound = r.Get("sound");
     if (!r.ok()) return;
-    if (!s.IsTypedArray() || s.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-        return r.Fail("samples must be a Float32Array");
-    x->samples = s.As<Napi::Float32Array>();
-    size_t length = x->samples.ElementLength();
-    if (length == 0 || length % a->channels != 0)
-        return r.Fail("samples must hold a whole, non-zero number of channelMap-wide frames");
-    a->total_frames = length / a->channels;
-    x->buffer_floats = length;
+    if (!sound.IsUndefined()) {
+        ReadSound(r, sound, a, x);
+        if (!r.ok()) return;
+    } else {
+        Napi::Value s = r.Get("samples");
+        if (!r.ok()) return;
+        if (!s.IsTypedArray() || s.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+            return r.Fail("samples must be a Float32Array");
+        x->samples = s.As<Napi::Float32Array>();
+        size_t length = x->samples.ElementLength();
+        if (length == 0 || length % a->channels != 0)
+            return r.Fail("samples must hold a whole, non-zero number of channelMap-wide frames");
+        a->total_frames = length / a->channels;
+        x->buffer_floats = length;
+    }
     const double frames = (double)a->total_frames;
     a->fade_in = (uint32_t)r.Integer("fadeIn", 0, (double)rtm_limits::kMaxShapeFrames, 0);
     a->fade_out = (uint32_t)r.Integer("fadeOut", 0, (double)rtm_limits::kMaxShapeFrames, 0);

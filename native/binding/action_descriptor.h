@@ -10,6 +10,7 @@
 #include "mixer_core.h"
 
 class NativeRingBuffer;
+struct SharedSamples;
 
 struct StreamChannels {
     unsigned input;
@@ -19,6 +20,7 @@ struct StreamChannels {
 // What the descriptor names besides plain fields; Submit allocates from it.
 struct DescriptorExtras {
     Napi::Float32Array samples;        // PLAY_BUFFER: copied into the action
+    SharedSamples *sound = nullptr;    // PLAY_BUFFER of a loaded sound: read in place, no copy
     uint64_t buffer_floats = 0;        // PLAY/RECORD_BUFFER: floats to allocate
     NativeRingBuffer *ring = nullptr;  // PLAY/RECORD_RINGBUFFER
     Napi::Object ring_object;

@@ -8,6 +8,7 @@
 #include "napi_mixer.h"
 #include "napi_platform.h"
 #include "napi_ringbuffer.h"
+#include "napi_sound.h"
 #include "pa_session.h"
 #include "rtm_contract.h"
 
@@ -189,6 +190,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("limits", Limits(env));
     exports.Set("NativeMixer", NativeMixer::Define(env));
     exports.Set("NativeRingBuffer", NativeRingBuffer::Define(env));
+    exports.Set("NativeSound", NativeSound::Define(env));
     AddPlatformExports(env, exports);
     return exports;
 }

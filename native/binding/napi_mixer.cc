@@ -12,6 +12,7 @@
 #include "coded_error.h"
 #include "napi_ringbuffer.h"
 #include "action_pool.h"
+#include "napi_sound.h"
 #include "prefault.h"
 #include "rt_memory.h"
 #ifdef RTMIXER_DEV
@@ -35,7 +36,8 @@ static std::mutex g_stream_calls;
 Napi::Value NativeMemory(const Napi::CallbackInfo &info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("actions", (double)g_live_actions.load());
-    o.Set("bytes", (double)g_live_bytes.load());
+    // Loaded sounds too: a leaked Sound shows as a leak.
+    o.Set("bytes", (double)(g_live_bytes.load() + SharedSoundBytes()));
     return o;
 }
 
@@ -56,45 +58,32 @@ constexpr unsigned kCloseTimeoutMilliseconds = 1000;
 // When an action should come back, from what JavaScript asked: the watcher
 // sleeps until then. A guess: too early costs a few 1 ms polls, unknown
 // (rings, a successor of another action, endless loops) a tick's latency.
-uint64_t EstimatedEndFrame(Napi::Object d, uint64_t now) {
-    Napi::Value at = d.Get("at");
-    uint64_t start = at.IsNumber() ? (uint64_t)std::max(0.0, at.As<Napi::Number>().DoubleValue()) : now;
-    if (start < now) start = now;
-    if (d.Get("afterId").IsNumber() && d.Get("afterId").As<Napi::Number>().DoubleValue() > 0) return WATCHER_NO_DEADLINE;
-    double frames = 0;
-    Napi::Value samples = d.Get("samples");
-    Napi::Value map = d.Get("channelMap");
-    if (samples.IsTypedArray() && map.IsArray() && map.As<Napi::Array>().Length() > 0)
-        frames = (double)samples.As<Napi::TypedArray>().ElementLength() / map.As<Napi::Array>().Length();
-    else if (d.Get("frames").IsNumber())
-        frames = d.Get("frames").As<Napi::Number>().DoubleValue();
-    else if (d.Get("ring").IsObject())
-        return WATCHER_NO_DEADLINE;
-    Napi::Value loops = d.Get("loops");
-    if (loops.IsNumber()) {
-        double n = loops.As<Napi::Number>().DoubleValue();
-        if (n < 0) return WATCHER_NO_DEADLINE;
-        Napi::Value ls = d.Get("loopStart"), le = d.Get("loopEnd");
-        double region = frames;
-        if (ls.IsNumber() && le.IsNumber() && le.As<Napi::Number>().DoubleValue() > ls.As<Napi::Number>().DoubleValue())
-            region = le.As<Napi::Number>().DoubleValue() - ls.As<Napi::Number>().DoubleValue();
-        frames += n * region;
+uint64_t EstimatedEndFrame(const rtm_action *a, uint64_t now) {
+    if (a->after_id > 0 || a->ring || a->loops < 0) return WATCHER_NO_DEADLINE;
+    uint64_t start = a->start_frame == RTM_ASAP || a->start_frame < (int64_t)now ? now : (uint64_t)a->start_frame;
+    uint64_t frames = a->total_frames;
+    if (a->loops > 0) {
+        uint64_t end = a->loop_end ? a->loop_end : a->total_frames;
+        frames += (uint64_t)a->loops * (end - a->loop_start);
     }
-    return start + (uint64_t)frames;
+    return start + frames;
 }
 
-size_t ActionBytes(const rtm_action *a) {
+// `shared`: the loaded sound the action's buffer points into (counted as a sound, not here).
+size_t ActionBytes(const rtm_action *a, const SharedSamples *shared) {
     size_t bytes = sizeof(rtm_action);
     // A recording handed to JavaScript left this count at the handoff (RecordingToResult).
-    if (a->buffer) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
+    if (a->buffer && !shared) bytes += (a->total_frames * a->channels + 1) * sizeof(float);
     if (a->stats_out) bytes += sizeof(rtm_stats);
     return bytes;
 }
 
-void FreeAction(rtm_action *a) {
+// Drops the action's reference to a loaded sound (`shared`) instead of freeing its buffer.
+void FreeAction(rtm_action *a, SharedSamples *shared) {
     g_live_actions -= 1;
-    g_live_bytes -= (int64_t)ActionBytes(a);
-    if (a->type == RTM_RECORD_BUFFER) rtm_rt_free(a->buffer);
+    g_live_bytes -= (int64_t)ActionBytes(a, shared);
+    if (shared) shared->Unref();
+    else if (a->type == RTM_RECORD_BUFFER) rtm_rt_free(a->buffer);
     else free(a->buffer);
     free(a->stats_out);
     rtm_action_free(a);
@@ -243,7 +232,7 @@ NativeMixer::~NativeMixer() {
     watcher_destroy(&watcher_);
     if (abandoned_) return; // the host may still use the stream and its actions: leaked on purpose
     // Actions left after shutdown were returned by the drain; free what remains.
-    for (auto &entry : in_flight_) FreeAction(entry.second.action);
+    for (auto &entry : in_flight_) FreeAction(entry.second.action, entry.second.sound);
     in_flight_.clear();
     if (stream_) rtm_stream_free_state(stream_);
     rtm_rt_free(stream_);
@@ -285,7 +274,8 @@ void NativeMixer::AbandonInFlight() {
     auto *kept = new std::vector<InFlight>();
     for (auto &entry : in_flight_) {
         g_live_actions -= 1;
-        g_live_bytes -= (int64_t)ActionBytes(entry.second.action);
+        g_live_bytes -= (int64_t)ActionBytes(entry.second.action, entry.second.sound);
+        if (entry.second.sound) entry.second.sound->Abandon();
         kept->push_back(std::move(entry.second));
     }
     in_flight_.clear();
@@ -324,6 +314,8 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         else Napi::Error::New(env, bad.message).ThrowAsJavaScriptException();
         return env.Undefined();
     }
+    // A loaded sound is read in place: checked and copied once, at load.
+    if (x.sound) a->buffer = x.sound->samples;
     if (x.buffer_floats) {
         // One spare float: never a zero-byte allocation. Sizes fit: the reader
         // bounded them to rtm_limits::kMaxBufferBytes or a live typed array.
@@ -351,7 +343,7 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
         }
         rtm_prefault(a->stats_out, sizeof(rtm_stats)); // calloc may hand out pages never touched
     }
-    InFlight entry{a, Napi::ObjectReference(), WATCHER_NO_DEADLINE, nullptr};
+    InFlight entry{a, Napi::ObjectReference(), WATCHER_NO_DEADLINE, nullptr, x.sound};
     if (x.ring) {
         auto end = a->type == RTM_PLAY_RINGBUFFER ? NativeRingBuffer::CallbackEnd::Reads
                                                   : NativeRingBuffer::CallbackEnd::Writes;
@@ -366,14 +358,15 @@ Napi::Value NativeMixer::Submit(const Napi::CallbackInfo &info) {
     }
 
     g_live_actions += 1;
-    g_live_bytes += (int64_t)ActionBytes(a);
+    g_live_bytes += (int64_t)ActionBytes(a, x.sound);
+    if (x.sound) x.sound->Ref(); // dropped when the callback has handed the action back
     if (!spsc_queue_push(&stream_->state.actions, a)) {
         if (entry.ring_wrap) entry.ring_wrap->Release();
-        FreeAction(a);
+        FreeAction(a, x.sound);
         Napi::Error::New(env, "the action queue is full").ThrowAsJavaScriptException();
         return env.Undefined();
     }
-    entry.end_frame = EstimatedEndFrame(info[0].As<Napi::Object>(), atomic_load(&stream_->state.frame)); // an object: checked above
+    entry.end_frame = EstimatedEndFrame(a, atomic_load(&stream_->state.frame));
     ends_.emplace(entry.end_frame, a->id);
     watcher_submitted(&watcher_, 1, entry.end_frame);
     in_flight_.emplace(a->id, std::move(entry));
@@ -402,12 +395,14 @@ Napi::Array NativeMixer::CollectResults(Napi::Env env) {
         if (a->stats_out && a->outcome == RTM_FINISHED) r.Set("stats", StatsToObject(env, *a->stats_out));
         out.Set(n++, r);
         auto it = in_flight_.find(a->id);
+        SharedSamples *sound = nullptr;
         if (it != in_flight_.end()) {
             ends_.erase({it->second.end_frame, a->id});
             if (it->second.ring_wrap) it->second.ring_wrap->Release(); // JavaScript owns both ends again
+            sound = it->second.sound;
             in_flight_.erase(it); // drops the ring buffer reference
         }
-        FreeAction(a);
+        FreeAction(a, sound); // and the sound's reference: the callback is done with it
     }
     if (open_) watcher_collected(&watcher_, n, EarliestEnd());
     if (in_flight_.empty() && referenced_ && open_) {

@@ -11,6 +11,7 @@
 #include "result_watcher.h"
 
 class NativeRingBuffer;
+struct SharedSamples;
 
 // { actions, bytes } of native memory held by in-flight actions, all mixers.
 Napi::Value NativeMemory(const Napi::CallbackInfo &info);
@@ -30,6 +31,7 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
         Napi::ObjectReference ring; // keeps a ring buffer alive while the callback uses it
         uint64_t end_frame;         // expected end, for the watcher's sleep
         NativeRingBuffer *ring_wrap; // released (both ends back to JavaScript) when the action returns
+        SharedSamples *sound;        // the loaded sound it plays (one reference), or nullptr
     };
     Napi::Value Submit(const Napi::CallbackInfo &info);
     Napi::Value Collect(const Napi::CallbackInfo &info);
