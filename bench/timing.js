@@ -1,6 +1,69 @@
-// 3. Trigger latency (play() at random moments, ASAP) and 1000 scheduled starts on a grid.
+// 3. Trigger latency (play() at random moments, ASAP), the same for a loaded
+// Sound measured from the call's moment on the mixer's clock, and 1000
+// scheduled starts on a grid.
 'use strict';
 const { loopbackMixer, sleep, median } = require('./common');
+
+const nowNs = () => process.hrtime.bigint();
+
+/**
+ * Issue 15 §3: from a call's arrival to its first sample at the output, on the
+ * mixer's clock. The clock at a moment t is interpolated from the last block
+ * boundary seen: the callback that published currentFrame = F at t_b produces
+ * frames F - period .. F - 1, so frame(t) = F - period + (t - t_b) · rate. Each
+ * trigger busy-polls for a boundary, waits a random 0–1.5 periods, then calls
+ * play(sound); the latency is the action's startFrame - frame(call). The
+ * loopback recording checks that each first sample came out at startFrame
+ * (+ the round trip). A poll that is descheduled sees the boundary late, which
+ * can only make a latency look longer.
+ */
+async function soundTriggers(mixer, roundTrip, triggers = 100) {
+  const period = mixer.blockSize || 64;
+  const rate = mixer.sampleRate;
+  const sound = mixer.load(new Float32Array([1 / 128, 0]), { channels: 2 });
+  const start = mixer.currentFrame + 24000;
+  const rec = mixer.record(rate * 6, { at: start, channels: [1] });
+  await sleep(600);
+  const calls = [];
+  for (let i = 0; i < triggers; i++) {
+    await sleep(10 + Math.random() * 30);
+    const f0 = mixer.currentFrame;
+    let frame = f0;
+    let before = nowNs();
+    while ((frame = mixer.currentFrame) === f0) before = nowNs(); /* wait for a block boundary */
+    const tb = nowNs();
+    const waitNs = BigInt(Math.round((Math.random() * 1.5 * period * 1e9) / rate));
+    while (nowNs() - tb < waitNs) { /* the message arrives somewhere in the next 1.5 periods */ }
+    const tc = nowNs();
+    const action = mixer.play(sound, { gain: i + 1 });
+    const callUs = Number(nowNs() - tc) / 1e3;
+    calls.push({ arrival: frame - period + (Number(tc - tb) / 1e9) * rate, action, pollGapUs: Number(tb - before) / 1e3, callUs });
+  }
+  const results = await Promise.all(calls.map((c) => c.action.done));
+  const { samples } = await rec.done;
+  sound.release();
+  const found = new Map();
+  samples.forEach((v, k) => { if (v !== 0) found.set(Math.round(v * 128), start + k - roundTrip); });
+  let misplaced = 0;
+  const rows = results.map((r, i) => {
+    if (found.get(i + 1) !== r.startFrame) misplaced++;
+    return { latency: r.startFrame - calls[i].arrival, ...calls[i] };
+  });
+  const target = period + rate / 1000;
+  const summary = (list) => {
+    const l = list.map((x) => x.latency);
+    const round = (x) => Number(x.toFixed(1));
+    return { count: l.length, minFrames: round(Math.min(...l)), medianFrames: round(median(l)), maxFrames: round(Math.max(...l)), withinTarget: l.filter((x) => x <= target).length };
+  };
+  // Calls whose boundary was seen within 50 µs of its publication (the poll
+  // was not descheduled), so their arrival on the mixer clock is exact.
+  const exact = rows.filter((x) => x.pollGapUs < 50);
+  return {
+    periodFrames: period, targetFrames: target, misplaced,
+    all: summary(rows), exactBoundary: summary(exact),
+    playCallUs: { median: Number(median(rows.map((x) => x.callUs)).toFixed(1)), max: Number(Math.max(...rows.map((x) => x.callUs)).toFixed(1)) },
+  };
+}
 
 module.exports = async function timing() {
   const mixer = await loopbackMixer();
@@ -23,6 +86,8 @@ module.exports = async function timing() {
     if (v !== 0) latencies.push(start + k - calledAt[Math.round(v * 64) - 1]);
   });
 
+  const sound = await soundTriggers(mixer, latency);
+
   // 1000 starts on a 96-frame grid: each must land on its exact frame.
   const grid = 96;
   const count = 1000;
@@ -43,6 +108,7 @@ module.exports = async function timing() {
   }
   await mixer.close();
   return {
+    soundTrigger: sound,
     trigger: { count: latencies.length, minFrames: Math.min(...latencies), medianFrames: median(latencies), maxFrames: Math.max(...latencies), all: latencies },
     grid: { starts: count, worstErrorFrames: worstError, reportedErrors },
     roundTripFrames: latency,

@@ -54,5 +54,5 @@ function split(item: QueueItem): { samples: Float32Array | Sound; options: Omit<
     }
     return { samples, options };
   }
-  throw new InvalidArgumentError(`A queue item must be a Float32Array, a Sound or { samples, ...options }, got ${describeValue(item)}`);
+  throw new InvalidArgumentError(`A queue item must be a Float32Array or { samples, ...options } (or a loaded Sound), got ${describeValue(item)}`);
 }
