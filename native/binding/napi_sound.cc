@@ -6,8 +6,12 @@
 #include <cstring>
 #include <new>
 #include <string>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "coded_error.h"
+#include "prefault.h"
 #include "rtm_contract.h"
 #include "rtm_limits.h"
 
@@ -33,6 +37,23 @@ int64_t FirstNonFinite(const float *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!std::isfinite(s[i])) return (int64_t)i;
     return -1;
+}
+
+// Memory for the samples (freed with free()). On Linux a large sound is
+// aligned to and advised into 2 MiB pages where transparent huge pages are
+// on "madvise": loading 12 s of stereo then maps 3 pages instead of 1125, and
+// the callback's reads of many voices miss the TLB less.
+float *AllocateSamples(size_t bytes) {
+#ifdef __linux__
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (bytes >= kHuge) {
+        void *p = nullptr;
+        if (posix_memalign(&p, kHuge, bytes) != 0) return nullptr;
+        madvise(p, bytes, MADV_HUGEPAGE);
+        return static_cast<float *>(p);
+    }
+#endif
+    return static_cast<float *>(malloc(bytes));
 }
 
 } // namespace
@@ -97,7 +118,7 @@ NativeSound::NativeSound(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
         return;
     }
     auto *shared = new (std::nothrow) SharedSamples();
-    float *copy = static_cast<float *>(malloc((size_t)bytes));
+    float *copy = AllocateSamples((size_t)bytes);
     if (!shared || !copy) {
         delete shared;
         free(copy);
@@ -106,6 +127,9 @@ NativeSound::NativeSound(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Nati
     }
     // Copied (which also touches every page here, not in the callback): the
     // callback must never read memory JavaScript can change, free or detach.
+    // Populating the pages in one call first is several times faster than a
+    // fault per page where first touches are slow (virtual machines).
+    rtm_prefault(copy, (size_t)bytes);
     memcpy(copy, in.Data(), (size_t)bytes);
     shared->samples = copy;
     shared->channels = (unsigned)channels;
