@@ -150,6 +150,20 @@ describe('Shared sounds (mixer.load, play(sound))', function () {
     assert.deepEqual(nativeMemory(), { actions: 0, bytes: 0 });
   });
 
+  it('refuses a bad sound in a direct native call, and load() on a closed mixer', async () => {
+    const sound = mixer.load(stereo(48), { channels: 2 });
+    const engine = mixer.engine; // the addon's object, called directly as a hostile caller would
+    const submit = (fields) => () => engine.submit({ type: 1, id: 1e6, channelMap: [0, 1], ...fields });
+    assert.throws(submit({ sound: {} }), /sound must be a NativeSound/);
+    assert.throws(submit({ sound: sound.native, channelMap: [0] }), /channelMap lists 1 channels but the sound has 2/);
+    sound.release();
+    assert.throws(submit({ sound: sound.native }), /the sound was released/);
+    assert.equal(mixer.actionsInFlight, 0);
+    await mixer.close();
+    assert.throws(() => mixer.load(stereo(4), { channels: 2 }), (err) => err.code === 'ERR_RTMIXER_CLOSED');
+    assert.deepEqual(nativeMemory(), { actions: 0, bytes: 0 });
+  });
+
   it('keeps a released sound alive through close() until the callback gave its actions back', async () => {
     const sound = mixer.load(stereo(48000 * 5), { channels: 2 });
     const plays = [mixer.play(sound, { loop: true }), mixer.play(sound)];
