@@ -3,7 +3,7 @@
 // buffer the audio callback reads). A chunk's message is done once the chunk
 // is in the ring, so a flow that waits for done() (or a Complete node) gets
 // backpressure; the message that ends a stream is done when it has played.
-import { AudioWriteStream, MixerClosedError, QueueFullError, SampleDecoder } from '../src/index';
+import { AudioWriteStream, DecodedSamples, MixerClosedError, QueueFullError, SampleDecoder } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
 import { channelCount, channelList, channelsFor, describePayload, firstSet, MAX_GAIN, oneOf, optionalNumber, RAW_FORMATS, reply } from './lib/msg-options';
 import { routeChannels } from './lib/output-map';
@@ -48,6 +48,8 @@ interface Session {
   /** Settles each message whose chunk waits for room in the ring. */
   waiting: Set<(err?: Error) => void>;
   queuedFrames: number;
+  /** The last two chunks' writes: a file decoding on a thread decodes its next chunk once the older is in the ring. */
+  written: (Promise<void> | undefined)[];
   /** Some chunk was accepted (else a failing first chunk discards the stream). */
   accepted: boolean;
   ending: boolean;
@@ -92,9 +94,10 @@ export = (RED: NodeAPI) =>
         channels: channelCount('msg.channels', msg.channels) ?? s.channels ?? outputs.list?.length ?? mixer.outputChannels,
         sampleRate: mixer.sampleRate,
         resample: s.resample,
+        pace: () => session.written[0] ?? Promise.resolve(),
       });
       const gain = optionalNumber('msg.gain', firstSet(msg.gain, s.gain), 0, MAX_GAIN) ?? 1;
-      const session: Session = { decoder, gain, outputs: outputs.list, outputsName: outputs.name, waiting: new Set(), queuedFrames: 0, accepted: false, ending: false, lastMsg: msg };
+      const session: Session = { decoder, gain, outputs: outputs.list, outputsName: outputs.name, waiting: new Set(), queuedFrames: 0, written: [], accepted: false, ending: false, lastMsg: msg };
       sessions.push(session);
       statusTimer ??= ctx.every(STATUS_INTERVAL_MS, () => ctx.refreshStatus());
       return session;
@@ -124,7 +127,7 @@ export = (RED: NodeAPI) =>
 
     /** Queues a chunk; resolves once all of it is in the ring. */
     function write(session: Session, writer: AudioWriteStream, samples: Float32Array, frames: number): Promise<void> {
-      return new Promise<void>((resolve, reject) => {
+      const written = new Promise<void>((resolve, reject) => {
         const settle = (err?: Error) => {
           if (!session.waiting.delete(settle)) return;
           session.queuedFrames -= frames;
@@ -135,24 +138,37 @@ export = (RED: NodeAPI) =>
         session.queuedFrames += frames;
         writer.write(samples, (err) => settle(err ?? undefined));
       });
+      session.written = [session.written[1], written];
+      return written;
+    }
+
+    /** Routes decoded frames to the outputs and queues them; resolves once all are in the ring. */
+    function play(session: Session, chunk: DecodedSamples): Promise<void> {
+      if (chunk.samples.length === 0) return Promise.resolve();
+      const routed = routeChannels(chunk.samples, chunk.channels, session.outputs, ctx.mixer().outputChannels, session.outputsName);
+      return write(session, writerFor(session, routed.outputs), routed.samples, routed.samples.length / routed.outputs.length);
     }
 
     /** No more chunks: resolves when the last frame has played and the result was sent. */
     function end(session: Session, msg: NodeMessage): Promise<void> {
       session.ending = true;
       session.endMsg = msg;
-      if (session.writer) session.writer.end();
-      else {
-        remove(session);
-        if (!ctx.closing) ctx.node.send(reply(msg, { startFrame: -1, frames: 0, underflowFrames: 0, cancelled: false, closed: false }));
-      }
-      return session.over ?? Promise.resolve();
+      // The last frames of a file decoding on a thread come out once it is told the file has ended.
+      const last = Promise.resolve(session.decoder.end()).then((chunk) => play(session, chunk));
+      return last.finally(() => {
+        if (session.writer) session.writer.end();
+        else {
+          remove(session);
+          if (!ctx.closing) ctx.node.send(reply(msg, { startFrame: -1, frames: 0, underflowFrames: 0, cancelled: false, closed: false }));
+        }
+      }).then(() => session.over);
     }
 
     /** Stops at once: waiting chunks are dropped (their messages done), playback cancelled. */
     function stop(session: Session, msg?: NodeMessage): Promise<void> {
       session.ending = true;
       session.endMsg = msg ?? session.endMsg;
+      session.decoder.close();
       for (const settle of session.waiting) settle();
       if (!session.writer) {
         remove(session);
@@ -197,10 +213,7 @@ export = (RED: NodeAPI) =>
           const chunk = session.decoder.push(msg.payload);
           session.accepted = true;
           session.lastMsg = msg;
-          if (chunk.samples.length > 0) {
-            const routed = routeChannels(chunk.samples, chunk.channels, session.outputs, mixer.outputChannels, session.outputsName);
-            written = write(session, writerFor(session, routed.outputs), routed.samples, routed.samples.length / routed.outputs.length);
-          }
+          written = chunk instanceof Promise ? chunk.then((c) => play(session!, c)) : play(session, chunk);
         } catch (err) {
           if (!session.accepted) {
             // Its first chunk was refused: there is no stream, and the rest of

@@ -3,12 +3,16 @@
 // bytes of a sound file. Sound files go through the one WAV parser and the
 // compressed decoders of src/decode/: a small WAV at the mixer's rate is
 // decoded right here (faster than a thread hop, so msg.at stays exact), the
-// rest (big, resampled or compressed files) on the decode threads.
+// rest (big, resampled or compressed files) on the decode threads. A stream
+// of chunks does the same: a WAV at the mixer's rate here, chunk by chunk; a
+// compressed file or a WAV at another rate on a decode thread (ThreadedStream).
 import { InvalidArgumentError } from './errors';
 import { decodeAudio } from './decode/decode-audio';
 import { DEFAULT_MAX_BYTES } from './decode/limits';
 import { detectSoundFormat } from './decode/sniff';
 import { Resampler } from './decode/resampler';
+import { concatBytes } from './decode/bytes';
+import { ThreadedStream } from './threaded-stream';
 import { WavDecoder } from './decode/wav-decoder';
 import { asBytes, asFloat32Array, concatSamples, FrameAssembler, SAMPLE_BYTES, SampleFormat } from './pcm';
 import { describeValue } from './validate';
@@ -27,6 +31,11 @@ export interface SampleDecoderOptions {
   resample?: boolean;
   /** How error messages name the audio (default "audio"). */
   name?: string;
+  /**
+   * A stream decoded on a thread (a compressed file, a WAV at another rate) waits for this
+   * before decoding each chunk, so decoded audio does not pile up ahead of playback.
+   */
+  pace?: () => Promise<unknown>;
 }
 
 /** Interleaved samples with `channels` per frame (possibly none yet, in a stream). */
@@ -40,7 +49,10 @@ export interface DecodedSamples {
 /**
  * Decodes the chunks of one stream in order. Each push() either succeeds and
  * advances the stream, or throws and leaves it exactly as it was, so a bad
- * chunk is dropped whole and the stream goes on.
+ * chunk is dropped whole and the stream goes on. A stream that starts with a
+ * compressed file (or a WAV at another rate, resampled) is decoded on a
+ * decode thread: push() then answers with promises, in order, and end() gives
+ * the last frames; after an error the rest of that file is skipped.
  */
 export class SampleDecoder {
   private readonly name: string;
@@ -52,8 +64,13 @@ export class SampleDecoder {
   private wav: WavDecoder | undefined;
   /** Bytes given to `wav` whose frames have not come out yet (header, partial block). */
   private wavPending = 0;
+  /** The file decoding on a thread, until the stream ends. */
+  private threaded: ThreadedStream | undefined;
+  /** The stream's first bytes, while too few to tell raw PCM from a sound file. */
+  private head: Uint8Array | undefined;
 
-  constructor(private readonly options: SampleDecoderOptions) {
+  /** `whole`: each push is a whole payload (decodeSamples), never the start of a longer stream. */
+  constructor(private readonly options: SampleDecoderOptions, private readonly whole = false) {
     this.name = options.name ?? 'audio';
     this.frames = new FrameAssembler(options.channels, options.format ?? 'float32', this.name);
   }
@@ -65,10 +82,10 @@ export class SampleDecoder {
 
   /** Bytes that did not make a whole frame, or an unfinished WAV header, at this point. */
   get pendingBytes(): number {
-    return this.frames.pendingBytes + this.wavPending;
+    return this.frames.pendingBytes + this.wavPending + (this.head?.length ?? 0);
   }
 
-  push(chunk: unknown): DecodedSamples {
+  push(chunk: unknown): DecodedSamples | Promise<DecodedSamples> {
     const floats = asFloat32Array(chunk);
     const bytes = floats ? undefined : asBytes(chunk);
     if (!floats && !bytes) {
@@ -76,23 +93,70 @@ export class SampleDecoder {
         `${this.name} must be a Float32Array of samples, a Buffer of raw ${this.frames.format} PCM, or the bytes of a WAV file; got ${describeValue(chunk)}`,
       );
     }
-    if (floats && this.wav && !this.wav.format) throw new InvalidArgumentError('A Float32Array came while the stream was still inside a WAV header: send the rest of the WAV file first');
+    if (floats && this.head) throw new InvalidArgumentError('A Float32Array came after the first bytes of a byte stream: send more bytes first');
+    if (!bytes || this.whole || this.fixedChannels !== undefined || this.wav || this.threaded) return this.decode(floats, bytes);
+    // The stream's start, at any byte position: held until it tells what it is.
+    const held = this.head;
+    const all = held ? concatBytes([held, bytes], held.length + bytes.length) : bytes;
+    this.head = undecided(all) ? all : undefined;
+    if (this.head) return { samples: new Float32Array(0), channels: 0 };
+    try {
+      return this.decode(undefined, all);
+    } catch (err) {
+      this.head = held; // refused: the stream is as it was
+      throw err;
+    }
+  }
+
+  private decode(floats: Float32Array | undefined, bytes: Uint8Array | undefined): DecodedSamples | Promise<DecodedSamples> {
+    if (floats && ((this.wav && !this.wav.format) || this.threaded)) {
+      throw new InvalidArgumentError('A Float32Array came in the middle of a sound file: send the rest of the file (or end the stream) first');
+    }
+    if (this.threaded) return this.threaded.push(bytes!);
     if (bytes && this.frames.pendingBytes === 0) {
       // After a WAV's data chunk, its trailing chunks (LIST, id3…) are skipped until a new file starts.
       const format = !this.wav || this.wav.finished ? detectSoundFormat(bytes) : undefined;
       if (format === 'wav') this.wav = new WavDecoder({ maxBytes: DEFAULT_MAX_BYTES });
-      else if (format && this.fixedChannels === undefined) refuseCompressed(format, this.name);
+      // A compressed file, also one whose start (a long ID3 tag) does not tell the format yet.
+      else if (this.fixedChannels === undefined && (format || compressedMagic(bytes))) return this.startThreaded(bytes);
       if (this.wav) return this.pushWav(this.wav, bytes);
     }
-    if (bytes && this.fixedChannels === undefined) refuseByMagic(bytes, this.name);
     this.requireChannels(this.frames.channels, 'Raw PCM');
     const samples = this.frames.push(floats ?? bytes!);
     this.fixedChannels = this.frames.channels;
     return { samples, channels: this.frames.channels };
   }
 
+  /** The stream's sound file has ended: its last frames (from a decode thread), else none. */
+  end(): DecodedSamples | Promise<DecodedSamples> {
+    const { threaded, head } = this;
+    this.threaded = this.head = undefined;
+    if (head) return this.decode(undefined, head); // a stream shorter than its sniffing: raw PCM
+    return threaded ? threaded.end() : { samples: new Float32Array(0), channels: this.fixedChannels ?? 0 };
+  }
+
+  /** Stops a decode on a thread without waiting for it. */
+  close(): void {
+    this.threaded?.close();
+    this.threaded = undefined;
+  }
+
+  private startThreaded(bytes: Uint8Array): Promise<DecodedSamples> {
+    const { sampleRate, resample = true, pace } = this.options;
+    this.threaded = new ThreadedStream({
+      sampleRate,
+      resample,
+      pace,
+      channels: (channels) => {
+        this.requireChannels(channels, 'The file');
+        this.fixedChannels = channels;
+      },
+    });
+    return this.threaded.push(bytes);
+  }
+
   /** The next bytes of a WAV file; a new file (or raw PCM) may follow once its data chunk has ended. */
-  private pushWav(wav: WavDecoder, bytes: Uint8Array): DecodedSamples {
+  private pushWav(wav: WavDecoder, bytes: Uint8Array): DecodedSamples | Promise<DecodedSamples> {
     const fresh = !wav.format && this.wavPending === 0;
     let chunks: Float32Array[];
     try {
@@ -110,12 +174,16 @@ export class SampleDecoder {
     if (format.sampleRate !== this.options.sampleRate) {
       this.wav = undefined;
       this.wavPending = 0;
-      const whole = fresh && (this.options.resample ?? true) ? this.resampledWhole(bytes) : undefined;
+      const resample = this.options.resample ?? true;
+      const whole = fresh && resample ? this.resampledWhole(bytes) : undefined;
       if (whole) return whole;
+      // The whole header came in this chunk: the file is resampled as it streams, on a decode thread.
+      if (fresh && resample && this.fixedChannels === undefined) return this.startThreaded(bytes);
       throw new InvalidArgumentError(
-        `The WAV stream is ${format.sampleRate} Hz but the mixer runs at ${this.options.sampleRate} Hz, and a WAV file that arrives ` +
-          `in chunks cannot be resampled. Convert the file to ${this.options.sampleRate} Hz, send it in one message ` +
-          `(with "resample" on), or set the mixer's sample rate to ${format.sampleRate}.`,
+        `The WAV stream is ${format.sampleRate} Hz but the mixer runs at ${this.options.sampleRate} Hz` +
+          (resample ? ', and its header was split over chunks, so it cannot be resampled as it streams. ' : '. ') +
+          `Turn on "resample" and send the file from its start, convert it to ${this.options.sampleRate} Hz, ` +
+          `or set the mixer's sample rate to ${format.sampleRate}.`,
       );
     }
     try {
@@ -191,7 +259,8 @@ export function decodeSamples(payload: unknown, options: SampleDecoderOptions): 
     if (decodesAtOnce(bytes, options.sampleRate)) return decodeWavHere(bytes);
     return decodeOnThread(bytes, options);
   }
-  const decoder = new SampleDecoder(options);
+  if (bytes) refuseByMagic(bytes, name);
+  const decoder = new SampleDecoder(options, true);
   const decoded = decoder.push(payload);
   if (decoder.pendingBytes > 0) {
     const format = options.format ?? 'float32';
@@ -233,18 +302,27 @@ function wavRate(bytes: Uint8Array): number | undefined {
   return header.format?.sampleRate;
 }
 
-/** A compressed file's chunks cannot play in a stream yet: say what it is instead of playing noise. */
-function refuseCompressed(format: string, name: string): void {
-  const kind = format === 'vorbis' ? 'an Ogg Vorbis file' : format === 'opus' ? 'an Ogg Opus file' : `a${format === 'mp3' ? 'n' : ''} ${format.toUpperCase()} file`;
-  throw new InvalidArgumentError(
-    `${name} looks like ${kind}: a stream in chunks plays raw PCM and WAV only. Decode the file to WAV or PCM first, or send it whole to play-buffer.`,
-  );
+/** Bytes held at a stream's start while they may still become a sound file's header. */
+const MAX_HEAD_BYTES = 4096;
+
+/**
+ * Whether a stream's first bytes are too few to tell: fewer than a WAV's RIFF header, or an
+ * MPEG frame header not yet followed by the next one (raw PCM may start like one by chance).
+ */
+function undecided(b: Uint8Array): boolean {
+  if (b.length < 12) return true;
+  return b.length < MAX_HEAD_BYTES && b[0] === 0xff && (b[1] & 0xe0) === 0xe0 && detectSoundFormat(b) === undefined;
 }
 
-/** The start of a compressed file too short to decode would play as loud noise: say what it is instead. */
-function refuseByMagic(bytes: Uint8Array, name: string): void {
+/** What a compressed file starts with, named; undefined for anything else. */
+function compressedMagic(bytes: Uint8Array): string | undefined {
   const head = String.fromCharCode(...bytes.subarray(0, 4));
-  const kind = head.startsWith('ID3') ? 'an MP3 file (ID3 tag)' : head === 'OggS' ? 'an Ogg file' : head === 'fLaC' ? 'a FLAC file' : undefined;
-  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but is not one this package reads: only raw PCM and WAV can be played in a stream. Decode the file to WAV or PCM first.`);
+  return head.startsWith('ID3') ? 'an MP3 file (ID3 tag)' : head === 'OggS' ? 'an Ogg file' : head === 'fLaC' ? 'a FLAC file' : undefined;
+}
+
+/** A whole payload that starts like a compressed file but is too short to decode would play as loud noise: say what it is instead. */
+function refuseByMagic(bytes: Uint8Array, name: string): void {
+  const kind = compressedMagic(bytes);
+  if (kind) throw new InvalidArgumentError(`${name} looks like ${kind} but is not one this package reads. Send the whole file, or decode it to WAV or PCM first.`);
 }
 

@@ -120,6 +120,7 @@ describe('SampleDecoder (a stream of chunks)', () => {
 
   it('a refused chunk leaves the stream as it was', () => {
     const decoder = new SampleDecoder(opts({ format: 'float32', channels: 1 }));
+    assert.deepEqual(Array.from(decoder.push(Buffer.from(new Float32Array([1, 1, 1]).buffer)).samples), [1, 1, 1]);
     const f = Buffer.from(new Float32Array([0.5, 0.25, 0.125]).buffer);
     assert.deepEqual(Array.from(decoder.push(f.subarray(0, 6)).samples), [0.5]); // 2 bytes carried
     const withNaN = Buffer.concat([f.subarray(6, 8), Buffer.from(new Float32Array([NaN]).buffer)]);
@@ -131,7 +132,10 @@ describe('SampleDecoder (a stream of chunks)', () => {
 
   it('refuses a WAV stream at another rate, and a channel count that changes mid-stream', () => {
     const w44 = wav(2, 44100, '16', new Int16Array(4410 * 2));
-    assert.throws(() => new SampleDecoder(opts()).push(w44.subarray(0, 1000)), /WAV stream is 44100 Hz .* cannot be resampled/);
+    assert.throws(() => new SampleDecoder(opts({ resample: false })).push(w44.subarray(0, 1000)), /WAV stream is 44100 Hz but the mixer runs at 48000 Hz\. Turn on "resample"/);
+    const split = new SampleDecoder(opts());
+    split.push(w44.subarray(0, 30));
+    assert.throws(() => split.push(w44.subarray(30, 1000)), /44100 Hz .* its header was split over chunks, so it cannot be resampled as it streams/);
     const decoder = new SampleDecoder(opts({ format: 'float32' }));
     decoder.push(new Float32Array(4));
     assert.throws(() => decoder.push(wav(1, 48000, '16', [1, 2])), /has 1 channel but this stream has 2/);
