@@ -1,8 +1,6 @@
-// rtmixer-play-ringbuffer: plays one continuous stream of audio chunks, each
-// message the next piece, through the library's AudioWriteStream (a ring
-// buffer the audio callback reads). A chunk's message is done once the chunk
-// is in the ring, so a flow that waits for done() (or a Complete node) gets
-// backpressure; the message that ends a stream is done when it has played.
+// rtmixer-play-ringbuffer: plays one continuous stream of chunks (PCM, WAV, compressed files), each message the
+// next piece, through the library's AudioWriteStream (a ring the audio callback reads). A chunk's message is done
+// once it is in the ring: a flow that waits for done() gets backpressure; the last is done when it has played.
 import { AudioWriteStream, DecodedSamples, MixerClosedError, QueueFullError, SampleDecoder } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
 import { channelCount, channelList, channelsFor, describePayload, firstSet, MAX_GAIN, oneOf, optionalNumber, RAW_FORMATS, reply } from './lib/msg-options';
@@ -48,8 +46,7 @@ interface Session {
   /** Settles each message whose chunk waits for room in the ring. */
   waiting: Set<(err?: Error) => void>;
   queuedFrames: number;
-  /** The last two chunks' writes: a file decoding on a thread decodes its next chunk once the older is in the ring. */
-  written: (Promise<void> | undefined)[];
+  written: (Promise<void> | undefined)[]; // the last two chunks' writes: a threaded decode waits for the older
   /** Some chunk was accepted (else a failing first chunk discards the stream). */
   accepted: boolean;
   ending: boolean;
@@ -63,11 +60,9 @@ interface Session {
 
 /** msg.parts as the split/file-in nodes set it: the last part ends the stream. */
 function partsOf(msg: NodeMessage): { id: unknown; last: boolean } {
-  const parts = msg.parts as { id?: unknown; index?: unknown; count?: unknown } | undefined;
-  if (!parts || typeof parts !== 'object') return { id: undefined, last: false };
+  const parts = (msg.parts ?? {}) as { id?: unknown; index?: unknown; count?: unknown };
   // `file in` sends an extra empty message with index === count when the file is a whole number of chunks long.
-  const last = typeof parts.index === 'number' && typeof parts.count === 'number' && parts.index >= parts.count - 1;
-  return { id: parts.id, last };
+  return { id: parts.id, last: typeof parts.index === 'number' && typeof parts.count === 'number' && parts.index >= parts.count - 1 };
 }
 
 export = (RED: NodeAPI) =>
@@ -131,8 +126,7 @@ export = (RED: NodeAPI) =>
         const settle = (err?: Error) => {
           if (!session.waiting.delete(settle)) return;
           session.queuedFrames -= frames;
-          if (err) reject((session.reported = err));
-          else resolve();
+          return err ? reject((session.reported = err)) : resolve();
         };
         session.waiting.add(settle);
         session.queuedFrames += frames;
@@ -153,15 +147,14 @@ export = (RED: NodeAPI) =>
     function end(session: Session, msg: NodeMessage): Promise<void> {
       session.ending = true;
       session.endMsg = msg;
-      // The last frames of a file decoding on a thread come out once it is told the file has ended.
-      const last = Promise.resolve(session.decoder.end()).then((chunk) => play(session, chunk));
-      return last.finally(() => {
-        if (session.writer) session.writer.end();
-        else {
-          remove(session);
-          if (!ctx.closing) ctx.node.send(reply(msg, { startFrame: -1, frames: 0, underflowFrames: 0, cancelled: false, closed: false }));
-        }
-      }).then(() => session.over);
+      const last = Promise.resolve(session.decoder.end()).then((chunk) => play(session, chunk)); // a threaded file's last frames
+      return last.finally(() => (session.writer ? session.writer.end() : nothingPlayed(session, msg, false))).then(() => session.over);
+    }
+
+    /** A stream over before any audio was queued: its result says nothing played. */
+    function nothingPlayed(session: Session, msg: NodeMessage | undefined, cancelled: boolean): void {
+      remove(session);
+      if (msg && !ctx.closing) ctx.node.send(reply(msg, { startFrame: -1, frames: 0, underflowFrames: 0, cancelled, closed: false }));
     }
 
     /** Stops at once: waiting chunks are dropped (their messages done), playback cancelled. */
@@ -170,10 +163,7 @@ export = (RED: NodeAPI) =>
       session.endMsg = msg ?? session.endMsg;
       session.decoder.close();
       for (const settle of session.waiting) settle();
-      if (!session.writer) {
-        remove(session);
-        if (msg && !ctx.closing) ctx.node.send(reply(msg, { startFrame: -1, frames: 0, underflowFrames: 0, cancelled: true, closed: false }));
-      }
+      if (!session.writer) nothingPlayed(session, msg, true);
       session.writer?.destroy();
       return session.over ?? Promise.resolve();
     }
@@ -190,9 +180,7 @@ export = (RED: NodeAPI) =>
         return;
       }
       // An end message may carry no audio (or, from an inject node, a timestamp).
-      const payload = msg.payload as { length?: number } | undefined;
-      const bytesOrFloats = payload instanceof Uint8Array || ArrayBuffer.isView(payload);
-      const audio = bytesOrFloats ? payload.length !== 0 : !last;
+      const audio = ArrayBuffer.isView(msg.payload) ? msg.payload.byteLength !== 0 : !last;
       const open = sessions[sessions.length - 1];
       let session = open && !open.ending ? open : undefined;
       if (!session) {
@@ -216,8 +204,7 @@ export = (RED: NodeAPI) =>
           written = chunk instanceof Promise ? chunk.then((c) => play(session!, c)) : play(session, chunk);
         } catch (err) {
           if (!session.accepted) {
-            // Its first chunk was refused: there is no stream, and the rest of
-            // a split sequence (a WAV file at the wrong rate…) must not play as noise.
+            // Its first chunk was refused: no stream, and the rest of a split sequence must not play as noise.
             stop(session);
             if (parts.id !== undefined && !last) refusedParts = parts.id;
           } else if (last) {

@@ -67,6 +67,8 @@ describe('rtmixer-play-ringbuffer node: compressed files in chunks', function ()
     const src = source(dir, { seconds: 1.5 });
     files.mp3 = path.join(dir, 't.mp3');
     run('sox', [src, '-C', '192', files.mp3]); // 44.1 kHz: resampled as it streams
+    files.wav = path.join(dir, 't.wav');
+    run('sox', [src, '-b', '24', files.wav]); // a WAV at 44.1 kHz: resampled as it streams too
     files.opus = path.join(dir, 't.opus');
     run('opusenc', ['--quiet', src, files.opus]);
     files.flac = path.join(dir, 'long.flac'); // 8 s at 48 kHz: several 64 KiB messages from file in
@@ -76,7 +78,7 @@ describe('rtmixer-play-ringbuffer node: compressed files in chunks', function ()
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  for (const kind of ['mp3', 'opus']) {
+  for (const kind of ['mp3', 'opus', 'wav']) {
     it(`plays a ${kind.toUpperCase()} file sent in small pieces split anywhere, as decodeAudio() decodes it`, async () => {
       await load([player()]);
       const errors = collect('caught');
@@ -93,6 +95,24 @@ describe('rtmixer-play-ringbuffer node: compressed files in chunks', function ()
       await assertPlayed(rec, msg.payload.startFrame, expected, 1e-6);
     });
   }
+
+  it('a file that is not one it reads is one coded error for the whole sequence, and the node keeps playing', async () => {
+    await load([player()]);
+    const errors = collect('caught');
+    const results = collect('out', (m) => m.payload);
+    const p = helper.getNode('p');
+    for (const m of partsOf(Buffer.concat([Buffer.from('ID3'), Buffer.alloc(20000)]), [8192], 'tag')) p.receive(m);
+    const deadline = Date.now() + 10000;
+    while (results.length < 1 && Date.now() < deadline) await sleep(20);
+    assert.deepEqual(errors.map((e) => e.error.code), ['ERR_RTMIXER_UNSUPPORTED_FORMAT']);
+    assert.match(errors[0].error.message, /ID3 tag but no MP3 or FLAC audio/);
+    assert.deepEqual([results[0].startFrame, results[0].frames], [-1, 0]);
+    const bytes = fs.readFileSync(files.opus);
+    for (const m of partsOf(bytes, [3000], 'opus')) p.receive(m);
+    while (results.length < 2 && Date.now() < deadline + 10000) await sleep(20);
+    assert.equal(results[1].frames, (await decodeAudio(bytes)).samples.length / 2);
+    assert.equal(errors.length, 1);
+  });
 
   it('plays a FLAC file read by the core file-in node, one 64 KiB message per chunk', async () => {
     const reader = { id: 'file', type: 'file in', z: 't1', filename: files.flac, filenameType: 'str', format: 'stream', chunk: false, sendError: false, encoding: 'none', allProps: false, wires: [['p']] };
