@@ -75,4 +75,15 @@ function compare(a, b) {
   return { max, snrDb: noise === 0 ? Infinity : 10 * Math.log10(signal / noise), compared: n };
 }
 
-module.exports = { run, runAll, tempDir, source, soxDecode, soxDecodeAll, opusdecDecode, compare };
+/** Float32Arrays one after the other, as one. */
+function join(chunks) {
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+module.exports = { run, runAll, tempDir, source, soxDecode, soxDecodeAll, opusdecDecode, compare, join };

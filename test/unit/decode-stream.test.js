@@ -7,17 +7,7 @@ const path = require('node:path');
 const { pipeline } = require('node:stream/promises');
 const { Writable } = require('node:stream');
 const { decodeAudio, createAudioDecoder, AudioDecoderStream } = require('../..');
-const { run, tempDir, source } = require('../helpers/decode-corpus');
-
-function join(chunks) {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+const { run, tempDir, source, join } = require('../helpers/decode-corpus');
 
 describe('createAudioDecoder: streaming, state kept across chunks', function () {
   this.timeout(20000);

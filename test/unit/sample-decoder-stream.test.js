@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { decodeAudio, SampleDecoder } = require('../..');
-const { run, tempDir, source } = require('../helpers/decode-corpus');
+const { run, tempDir, source, join } = require('../helpers/decode-corpus');
 
 const RATE = 48000;
 const opts = (extra = {}) => ({ name: 'msg.payload', format: 'int16', channels: 2, sampleRate: RATE, ...extra });
@@ -25,16 +25,6 @@ function randomSplit(bytes, seed, count = 40) {
   while (cuts.size < Math.min(count, bytes.length - 1)) cuts.add(1 + Math.floor(random() * (bytes.length - 1)));
   const sorted = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
   return sorted.slice(1).map((end, i) => bytes.subarray(sorted[i], end));
-}
-
-function join(chunks) {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Streams the pieces through a SampleDecoder the way the node does: every push at once, end() last. */
