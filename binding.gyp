@@ -22,6 +22,7 @@
       "native/core/prefault.c",
       "native/core/rt_memory.c",
       "native/core/action_pool.c",
+      "native/core/level_meter.c",
       "native/host/mixer_stream.c",
       "native/host/result_watcher.c",
       "native/host/pa_loader.c",

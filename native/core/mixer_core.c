@@ -3,11 +3,13 @@
 #include "mixer_core.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
 #include "fpu_guard.h"
 #include "id_index.h"
+#include "mix_kernels.h"
 
 /* ---- Gapless queues: followers wait for their predecessor to end. ---- */
 
@@ -126,7 +128,9 @@ static int well_formed(const rtm_state *s, const rtm_action *a) {
     return a->ring && a->ring->channels == a->channels;
 }
 
-static void set_up_voice(rtm_action *a) {
+static rtm_layout layout_of(const rtm_action *a, unsigned out_ch);
+
+static void set_up_voice(const rtm_state *s, rtm_action *a) {
     if (is_instant(a)) { /* an instant uses only its list links: touch no more of it */
         a->v.next_active = a->v.next_gain = NULL;
         return;
@@ -135,6 +139,7 @@ static void set_up_voice(rtm_action *a) {
     a->v.cancel_at = INT64_MAX;
     a->v.gain_now = a->gain;
     a->v.total_out = UINT64_MAX;
+    a->v.layout = (uint8_t)layout_of(a, s->output_channels);
     if (a->type != RTM_PLAY_BUFFER) return;
     uint64_t loop_end = a->loop_end && a->loop_end <= a->total_frames ? a->loop_end : a->total_frames;
     uint64_t loop_start = a->loop_start < loop_end ? a->loop_start : 0;
@@ -159,7 +164,7 @@ static void take_new_actions(rtm_state *s) {
             finish(s, a, RTM_REJECTED);
             continue;
         }
-        set_up_voice(a);
+        set_up_voice(s, a);
         if (is_media(a)) {
             rtm_index_insert(s, a);
             if (a->after_id) attach_follower(s, a);
@@ -224,16 +229,25 @@ static int run_set_gain(rtm_state *s, rtm_action *g) {
 
 /* ---- Media ---- */
 
+/* How a play's channels land in the output, decided once when the callback takes it. */
+static rtm_layout layout_of(const rtm_action *a, unsigned out_ch) {
+    int in_order = 1;
+    for (unsigned c = 0; c < a->channels; c++) in_order &= a->channel_map[c] == c;
+    if (in_order && a->channels == out_ch) return RTM_LAYOUT_CONTIGUOUS;
+    if (a->channels == 1) return RTM_LAYOUT_MONO;
+    if (a->channels == 2) return RTM_LAYOUT_STEREO;
+    return RTM_LAYOUT_MAPPED;
+}
+
 static void play_frames(const rtm_action *a, const float *src, float *out, unsigned out_ch,
                         unsigned long n, float gain) {
-    const unsigned ch = a->channels;
-    if (ch == 2 && out_ch == 2 && a->channel_map[0] == 0 && a->channel_map[1] == 1) {
-        /* The common case, stereo straight through: one contiguous, vectorisable loop. */
-        for (unsigned long i = 0; i < 2 * n; i++) out[i] += src[i] * gain;
-        return;
+    const uint8_t *map = a->channel_map;
+    switch ((rtm_layout)a->v.layout) {
+    case RTM_LAYOUT_CONTIGUOUS: rtm_mix_contiguous(out, src, (size_t)n * out_ch, gain); break;
+    case RTM_LAYOUT_MONO: rtm_mix_mono_to(out, out_ch, map[0], src, n, gain); break;
+    case RTM_LAYOUT_STEREO: rtm_mix_stereo_to(out, out_ch, map[0], map[1], src, n, gain); break;
+    default: rtm_mix_mapped(out, out_ch, map, a->channels, src, n, gain); break;
     }
-    for (unsigned long i = 0; i < n; i++)
-        for (unsigned c = 0; c < ch; c++) out[i * out_ch + a->channel_map[c]] += src[i * ch + c] * gain;
 }
 
 static void record_frames(const rtm_action *a, const float *in, unsigned in_ch, float *dst,
@@ -344,7 +358,7 @@ static int play_voice(rtm_state *s, rtm_action *a, float *out, long offset, unsi
     unsigned long i = (unsigned long)offset;
     while (i < frames) {
         const int64_t now = block_start + (int64_t)i;
-        const uint64_t run = plain_run(a, now, frames - i);
+        const uint64_t run = s->per_frame_only ? 0 : plain_run(a, now, frames - i);
         if (run > 0) {
             if (out) play_frames(a, a->buffer + a->v.position * ch, out + i * oc, oc, (unsigned long)run, a->v.gain_now);
             i += (unsigned long)run;
@@ -482,7 +496,10 @@ static void count_flags(rtm_stats *st, unsigned long flags) {
 
 static void reset_stats(rtm_stats *st, int64_t next_block) {
     uint32_t active = st->active_actions;
-    memset(st, 0, sizeof(*st));
+    const unsigned out_ch = st->output_levels.channels, in_ch = st->input_levels.channels;
+    memset(st, 0, offsetof(rtm_stats, output_levels));
+    rtm_levels_reset(&st->output_levels, out_ch);
+    rtm_levels_reset(&st->input_levels, in_ch);
     st->min_block_frames = UINT32_MAX;
     st->callback_ns_min = UINT64_MAX;
     st->first_frame = st->end_frame = next_block;
@@ -597,6 +614,8 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
 
     rtm_stats *st = &s->stats;
     if (out) st->clipped_samples += clamp_output(out, frames * s->output_channels);
+    rtm_levels_add(&st->output_levels, out, frames);
+    rtm_levels_add(&st->input_levels, in, frames);
     st->active_actions = s->active_count;
     if (s->active_count > st->max_active_actions) st->max_active_actions = s->active_count;
     if (st->blocks == 0) st->first_frame = block_start;

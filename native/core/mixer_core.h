@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "level_meter.h"
 #include "ringbuffer.h"
 #include "spsc_queue.h"
 
@@ -48,9 +49,19 @@ typedef struct rtm_stats {
 #define X(type, field, js) type field;
     RTM_STATS_FIELDS(X)
 #undef X
+    rtm_levels output_levels; /* the mixed output, after clamping: what the device gets */
+    rtm_levels input_levels;
 } rtm_stats;
 
 typedef struct rtm_action rtm_action;
+
+/* How a play's channels map onto the output (the callback picks a mixing loop by it). */
+typedef enum rtm_layout {
+    RTM_LAYOUT_CONTIGUOUS = 0, /* channel k to output k, as many as the output has */
+    RTM_LAYOUT_MONO = 1,       /* one channel to any output */
+    RTM_LAYOUT_STEREO = 2,     /* two channels to any two outputs */
+    RTM_LAYOUT_MAPPED = 3      /* anything else */
+} rtm_layout;
 
 /* The callback's own state of an action: zeroed and set up when the callback
  * takes the action from the queue; JavaScript never reads it. */
@@ -74,6 +85,7 @@ typedef struct rtm_voice {
     rtm_action *followers;    /* actions waiting for this one, doubly linked */
     rtm_action *next_follower, *prev_follower;
     int indexed;              /* present in the id index */
+    uint8_t layout;           /* rtm_layout, for PLAY_BUFFER and PLAY_RINGBUFFER */
 } rtm_voice;
 
 struct rtm_action {
@@ -165,6 +177,9 @@ typedef struct rtm_state {
     _Atomic(uint64_t) frame; /* first frame of the next block: the mixer clock */
     rtm_stats stats;
     _Atomic(rtm_block_hook) test_hook;
+    /* Tests only: every PLAY_BUFFER frame takes the frame-by-frame path, the
+     * reference the constant-gain fast paths must match bit for bit. */
+    int per_frame_only;
     rtm_xrun_slot xrun_log[RTM_XRUN_LOG];
     _Atomic(uint64_t) xrun_count; /* entries ever written to xrun_log */
     rtm_finished finished_log[RTM_FINISHED_LOG]; /* callback-only */

@@ -34,6 +34,8 @@ int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channe
     atomic_init(&s->test_hook, NULL);
     s->stats.min_block_frames = UINT32_MAX;
     s->stats.callback_ns_min = UINT64_MAX;
+    rtm_levels_reset(&s->stats.output_levels, output_channels);
+    rtm_levels_reset(&s->stats.input_levels, input_channels);
     return 1;
 }
 

@@ -860,6 +860,138 @@ static void action_pool_hands_out_zeroed_distinct_actions(void) {
     CHECK(again && again->id == 0 && again->gain == 0.0f && again->buffer == NULL, "a reused action is zeroed");
     rtm_action_free(again);
     rtm_action_free(NULL);
+/* ---- fast paths against the frame-by-frame path ---- */
+
+static float noise(uint32_t *seed) {
+    *seed = *seed * 1664525u + 1013904223u;
+    return ((float)(*seed >> 8) / 16777216.0f - 0.5f) * 0.5f; /* [-0.25, 0.25) */
+}
+
+static rtm_action *play_noise(unsigned channels, uint64_t frames, uint32_t seed, int64_t at) {
+    rtm_action *a = play_const(channels, frames, 0.0f, at);
+    for (uint64_t i = 0; i < frames * channels; i++) a->buffer[i] = noise(&seed);
+    return a;
+}
+
+/* One scene, built the same way each time: every kind of shaping falls inside
+ * a block (fade-in and fade-out starts, a loop seam, a ramp, a jump, a cancel
+ * with and without a fade), over every channel layout, with odd block sizes. */
+static void play_scene(harness *h, int per_frame_only) {
+    h_init(h, 1400, 64);
+    h->s.per_frame_only = per_frame_only;
+    rtm_action *a = play_noise(2, 1000, 1, 0); /* stereo straight through */
+    a->gain = 0.7f;
+    a->fade_in = 100;
+    a->fade_out = 70;
+    submit(h, a);
+    rtm_action *b = play_noise(1, 400, 2, 13); /* mono to channel 1, looping */
+    b->channel_map[0] = 1;
+    b->loop_start = 100;
+    b->loop_end = 337;
+    b->loops = 3;
+    submit(h, b);
+    rtm_action *c = play_noise(2, 900, 3, 5); /* stereo, channels swapped: ramp, then a jump */
+    c->channel_map[0] = 1;
+    c->channel_map[1] = 0;
+    submit(h, c);
+    submit(h, gain_of(c, 0.3f, 150, 90));
+    submit(h, gain_of(c, 1.5f, 400, 0));
+    rtm_action *d = play_noise(3, 800, 4, 21); /* three channels mapped onto two, cancelled with a fade */
+    d->channel_map[0] = 0;
+    d->channel_map[1] = 1;
+    d->channel_map[2] = 1;
+    submit(h, d);
+    submit(h, cancel_of(d, 500, 45));
+    rtm_action *e = play_noise(2, 1200, 5, 3); /* equal-power fade-in, cut dead */
+    e->fade_in = 77;
+    e->curve = RTM_CURVE_EQUAL_POWER;
+    submit(h, e);
+    submit(h, cancel_of(e, 611, 0));
+    static const unsigned long sizes[] = {61, 64, 7, 128, 33, 1, 250, 99};
+    for (unsigned i = 0; h->played + 256 <= (int64_t)h->out_frames; i++) h_block(h, sizes[i % 8], 0);
+}
+
+static void fast_paths_match_the_per_frame_path(void) {
+    harness fast, slow;
+    play_scene(&fast, 0);
+    play_scene(&slow, 1);
+    size_t differ = 0, first = 0, nonzero = 0;
+    for (size_t i = 0; i < (size_t)fast.played * OUT_CH; i++) {
+        uint32_t x, y;
+        memcpy(&x, &fast.out[i], 4);
+        memcpy(&y, &slow.out[i], 4);
+        if (x != y && !differ++) first = i;
+        nonzero += fast.out[i] != 0.0f;
+    }
+    CHECK(fast.played == slow.played && fast.played > 1100, "both played %lld frames", (long long)fast.played);
+    CHECK(differ == 0, "%zu samples differ, first at frame %zu ch %zu: %.9g vs %.9g", differ, first / OUT_CH,
+          first % OUT_CH, fast.out[first], slow.out[first]);
+    CHECK(nonzero > 2000, "the scene made sound (%zu samples)", nonzero);
+    CHECK(fast.nresults == slow.nresults, "same results back");
+    h_free(&fast);
+    h_free(&slow);
+}
+
+/* ---- level meters ---- */
+
+static double db(double linear) { return 20.0 * log10(linear); }
+
+static void level_meters_read_a_sine(void) {
+    harness h;
+    h_init(&h, 64 * 8, 16);
+    /* input: a 1 kHz sine (48 frames a period), 0.25 on channel 0 and 0.5 on channel 1 */
+    float *input = malloc(64 * 8 * IN_CH * sizeof(float));
+    for (int i = 0; i < 64 * 8; i++) {
+        const double x = sin(2 * M_PI * i / 48.0);
+        input[i * IN_CH] = (float)(0.25 * x);
+        input[i * IN_CH + 1] = (float)(0.5 * x);
+    }
+    h.input = input;
+    /* output: a 0.5 sine on channel 0 over frames 64..255, exactly four periods */
+    rtm_action *p = play_const(1, 192, 0.0f, 64);
+    for (int i = 0; i < 192; i++) p->buffer[i] = (float)(0.5 * sin(2 * M_PI * i / 48.0));
+    submit(&h, p);
+    rtm_action *f1 = new_action(RTM_FETCH_STATS), *f2 = new_action(RTM_FETCH_STATS), *f3 = new_action(RTM_FETCH_STATS);
+    submit(&h, f1);
+    h_run(&h, 3);
+    submit(&h, f2); /* covers blocks 1-3: frames 64..255 */
+    h_run(&h, 3);
+    submit(&h, f3); /* blocks 4-6: output silent again */
+    h_run(&h, 1);
+    const rtm_stats *w = f2->stats_out, *after = f3->stats_out;
+    const rtm_levels *o = &w->output_levels, *in = &w->input_levels;
+    CHECK(w->frames == 192 && o->channels == OUT_CH && in->channels == IN_CH, "window of 192 frames, 2 + 2 channels");
+    CHECK_NEAR(o->peak[0], 0.5, 1e-7, "output peak");
+    CHECK_NEAR(sqrt(o->sum_squares[0] / w->frames), 0.5 / sqrt(2), 1e-6, "output RMS");
+    char text[64];
+    snprintf(text, sizeof text, "%.1f %.1f", db(o->peak[0]), db(sqrt(o->sum_squares[0] / w->frames)));
+    CHECK(strcmp(text, "-6.0 -9.0") == 0, "dBFS peak and RMS: %s", text);
+    CHECK(o->peak[1] == 0.0f && o->sum_squares[1] == 0.0, "silent channel reads 0");
+    CHECK_NEAR(in->peak[0], 0.25, 1e-7, "input 0 peak");
+    CHECK_NEAR(in->peak[1], 0.5, 1e-7, "input 1 peak");
+    CHECK_NEAR(sqrt(in->sum_squares[1] / w->frames), 0.5 / sqrt(2), 1e-6, "input 1 RMS");
+    CHECK(after->output_levels.peak[0] == 0.0f && after->output_levels.sum_squares[0] == 0.0, "the fetch reset the output meter");
+    CHECK_NEAR(sqrt(after->input_levels.sum_squares[0] / after->frames), 0.25 / sqrt(2), 1e-6, "input still metered after the reset");
+    free(input);
+    h_free(&h);
+}
+
+/* Inf or NaN coming in adds to no sum (RMS stays a number); every channel count works. */
+static void level_meter_odd_channels_and_non_finite_input(void) {
+    rtm_levels m;
+    rtm_levels_reset(&m, 3);
+    float buf[3 * 5] = {0.1f, -0.2f, 0.3f, -0.1f, 0.2f, -0.9f, 0, 0, 0, 0, 0, 0, 0.05f, 0, 0};
+    rtm_levels_add(&m, buf, 5);
+    CHECK(m.peak[0] == 0.1f && m.peak[1] == 0.2f && m.peak[2] == 0.9f, "peaks per channel");
+    CHECK_NEAR(m.sum_squares[2], 0.09 + 0.81, 1e-6, "sum of squares channel 2");
+    rtm_levels two;
+    rtm_levels_reset(&two, 2);
+    float bad[2 * 9] = {0.5f, 0.25f, NAN, 0.1f};
+    rtm_levels_add(&two, bad, 9);
+    CHECK(two.sum_squares[0] == 0.0 && isfinite(two.sum_squares[1]) && two.sum_squares[1] > 0, "NaN block skipped on its channel only");
+    CHECK(two.peak[0] == 0.5f && two.peak[1] == 0.25f, "peaks ignore NaN");
+    rtm_levels_add(&two, bad + 4, 7); /* 7 frames: a remainder after the lanes */
+    CHECK(two.peak[0] == 0.5f, "remainder");
 }
 
 typedef struct test_case {
@@ -906,6 +1038,9 @@ static const test_case cases[] = {
     CASE(rt_memory_stays_writable_across_fork),
 #endif
     CASE(action_pool_hands_out_zeroed_distinct_actions),
+    CASE(fast_paths_match_the_per_frame_path),
+    CASE(level_meters_read_a_sine),
+    CASE(level_meter_odd_channels_and_non_finite_input),
 };
 
 int main(int argc, char **argv) {

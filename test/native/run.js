@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..');
-const core = ['mixer_core.c', 'mixer_state.c', 'id_index.c', 'spsc_queue.c', 'ringbuffer.c', 'prefault.c', 'rt_memory.c', 'action_pool.c'].map((f) => path.join(root, 'native', 'core', f));
+const core = ['mixer_core.c', 'mixer_state.c', 'id_index.c', 'spsc_queue.c', 'ringbuffer.c', 'prefault.c', 'rt_memory.c', 'action_pool.c', 'level_meter.c'].map((f) => path.join(root, 'native', 'core', f));
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-native-test-'));
 
 // clang first (its ThreadSanitizer understands every C11 fence), else gcc.
