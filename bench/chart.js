@@ -24,7 +24,7 @@ function bars(x0, y0, w, h, title, groups, unit) {
 }
 
 module.exports = function chart(results, file) {
-  const voices = results.voices.map((r) => ({ label: `${r.voices} voices`, values: [{ name: 'callback mean', value: r.meanUs }, { name: 'callback max', value: r.maxUs }, { name: 'plain C loop', value: r.plainLoopUs }] }));
+  const voices = results.voices.rows.map((r) => ({ label: `${r.voices} voices`, values: [{ name: 'callback mean', value: r.meanUs }, { name: 'callback max', value: r.maxUs }, { name: 'plain C loop', value: r.plainLoopUs }] }));
   const t = results.timing.trigger;
   const timing = [{ label: 'play() → first recorded sample', values: [{ name: 'min', value: t.minFrames }, { name: 'median', value: t.medianFrames }, { name: 'max', value: t.maxFrames }] }];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="330" font-family="sans-serif">

@@ -214,7 +214,9 @@ export interface NativeAddon {
   recordingBytes(): number;
   contract(): NativeContract;
   /** Development addon only (RTMIXER_DEV_ADDON=1). */
-  benchSumVoicesNs?(voices: number, frames: number, channels: number, blocks: number): number;
+  benchSumVoicesNs?(voices: number, frames: number, channels: number, blocks: number, soundFrames: number): number;
+  benchProcessVoicesNs?(voices: number, frames: number, blocks: number, soundFrames: number): number;
+  benchLevelsNs?(frames: number, channels: number, blocks: number): number;
   /** Development addon only: rtm_process() timed offline, `items` queued sounds then cancel-all. */
   benchWorstBlock?(items: number, frames: number): { queueBlockNs: number; cancelBlockNs: number; waitingBlockNs: number } | null;
   NativeMixer: new (config: NativeStreamConfig, onResults: () => void) => NativeMixer;

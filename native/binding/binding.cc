@@ -120,7 +120,18 @@ Napi::Value PortAudioVersion(const Napi::CallbackInfo &info) {
 // For `npm run bench` only: the plain C add loop the callback is compared with.
 Napi::Value BenchSumVoices(const Napi::CallbackInfo &info) {
     auto arg = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
-    return Napi::Number::New(info.Env(), bench_sum_voices_ns(arg(0), arg(1), arg(2), arg(3)));
+    return Napi::Number::New(info.Env(), bench_sum_voices_ns(arg(0), arg(1), arg(2), arg(3), arg(4)));
+}
+
+// For `npm run bench` only: rtm_process() offline with N voices, and the level meter alone.
+Napi::Value BenchProcessVoices(const Napi::CallbackInfo &info) {
+    auto arg = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
+    return Napi::Number::New(info.Env(), bench_process_voices_ns(arg(0), arg(1), arg(2), arg(3)));
+}
+
+Napi::Value BenchLevels(const Napi::CallbackInfo &info) {
+    auto arg = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
+    return Napi::Number::New(info.Env(), bench_levels_ns(arg(0), arg(1), arg(2)));
 }
 
 // For `npm run bench` only: rtm_process() timed offline, 1024 queue items then cancel-all.
@@ -182,6 +193,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("portAudioVersion", Napi::Function::New(env, PortAudioVersion));
 #ifdef RTMIXER_DEV
     exports.Set("benchSumVoicesNs", Napi::Function::New(env, BenchSumVoices));
+    exports.Set("benchProcessVoicesNs", Napi::Function::New(env, BenchProcessVoices));
+    exports.Set("benchLevelsNs", Napi::Function::New(env, BenchLevels));
     exports.Set("benchWorstBlock", Napi::Function::New(env, BenchWorstBlock));
 #endif
     exports.Set("contract", Napi::Function::New(env, Contract));

@@ -94,12 +94,26 @@ double NumberOr(Napi::Object o, const char *key, double fallback) {
     return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
 }
 
-// Every field of rtm_contract.h's RTM_STATS_FIELDS, under its JavaScript name.
+// One meter's raw figures, one number per channel: the library turns them into dBFS.
+void SetLevels(Napi::Env env, Napi::Object o, const char *peak_key, const char *sum_key, const rtm_levels &m) {
+    Napi::Array peak = Napi::Array::New(env, m.channels), sum = Napi::Array::New(env, m.channels);
+    for (uint32_t c = 0; c < m.channels; c++) {
+        peak.Set(c, Napi::Number::New(env, m.peak[c]));
+        sum.Set(c, Napi::Number::New(env, m.sum_squares[c]));
+    }
+    o.Set(peak_key, peak);
+    o.Set(sum_key, sum);
+}
+
+// Every field of rtm_contract.h's RTM_STATS_FIELDS, under its JavaScript name,
+// and the level meters' peaks (linear) and sums of squares per channel.
 Napi::Object StatsToObject(Napi::Env env, const rtm_stats &st) {
     Napi::Object o = Napi::Object::New(env);
 #define X(type, field, js) o.Set(#js, Napi::Number::New(env, (double)st.field));
     RTM_STATS_FIELDS(X)
 #undef X
+    SetLevels(env, o, "outputPeak", "outputSumSquares", st.output_levels);
+    SetLevels(env, o, "inputPeak", "inputSumSquares", st.input_levels);
     return o;
 }
 
