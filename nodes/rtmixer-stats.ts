@@ -3,7 +3,7 @@
 // report, running totals since deploy or msg.reset, and the stream's clock and
 // latencies. Several stats nodes on one mixer each see every block: the config
 // node hands every snapshot it fetches to all of them.
-import { InvalidArgumentError, Stats } from '../src/index';
+import { InvalidArgumentError, LEVEL_FLOOR_DBFS, Stats } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
 import { firstSet, optionalNumber, reply } from './lib/msg-options';
 import type { NodeAPI, NodeMessage, SendFunction } from './lib/red-types';
@@ -36,7 +36,7 @@ export = (RED: NodeAPI) =>
       const load = `load ${percent(stats.cpuLoad.max)}`;
       if (stats.xruns > 0) ctx.status.warning(`${plural(stats.xruns, 'xrun')} (${totals.xruns} total) · ${load}`);
       else if (stats.droppedStarts > 0) ctx.status.warning(`${stats.droppedStarts} dropped starts · ${plural(totals.xruns, 'xrun')} · ${load}`);
-      else ctx.status.active(`${plural(totals.xruns, 'xrun')} · ${load}`);
+      else ctx.status.active(`peak ${Math.max(LEVEL_FLOOR_DBFS, ...stats.outputPeak).toFixed(1)} dBFS · ${load}`);
     }
 
     // One report at a time per node: each takes the window its own fetch filled.

@@ -25,6 +25,8 @@ export { deviceListingAge, listDevices, listHostApis, rescanDevices } from './de
 export { nativeMemory, portAudioVersion } from './diagnostics';
 export type { DeviceInfo, HostApiInfo, DeviceSelector, DeviceListing } from './devices';
 export type { Stats } from './stats';
+export { LEVEL_FLOOR_DBFS, emptyLevels, mergeLevels, toDbfs } from './levels';
+export type { Levels, LevelSums } from './levels';
 export {
   RtMixerError, InvalidArgumentError, DeviceNotFoundError, StreamOpenError, MixerClosedError,
   QueueFullError, LateStartError, NativeError, ActionFinishedError, StreamLostError, TooLargeError, NoMemoryError,

@@ -92,7 +92,9 @@ export const NATIVE_STATS_FIELDS = [
   'callbackNsMin', 'callbackNsMax', 'callbackNsSum', 'loadMax', 'lateStarts', 'droppedStarts',
   'actionUnderflowFrames', 'actionOverflowFrames', 'activeActions', 'maxActiveActions', 'clippedSamples',
 ] as const;
-export type NativeStats = Record<(typeof NATIVE_STATS_FIELDS)[number], number>;
+/** The RTM_STATS_FIELDS, and the level meters per channel: peaks (linear) and sums of squares. */
+export type NativeStats = Record<(typeof NATIVE_STATS_FIELDS)[number], number> &
+  Record<'outputPeak' | 'outputSumSquares' | 'inputPeak' | 'inputSumSquares', number[]>;
 
 /** What the addon's contract() returns: the same facts, from the C header. */
 export interface NativeContract {

@@ -1,7 +1,13 @@
 // The callback's statistics, in units a person reads: seconds and fractions.
+import { Levels, levelsFromSums } from './levels';
 import type { NativeStats } from './native';
 
-export interface Stats {
+/**
+ * Level meters (Levels): `outputPeak`, `outputRms`, `inputPeak`, `inputRms`, one dBFS value per
+ * channel over the same frames as the rest (the output measured after the mix is clamped, as the
+ * device gets it; floor LEVEL_FLOOR_DBFS = -120 for silence); `levelSums` holds the raw figures.
+ */
+export interface Stats extends Levels {
   /** Callback blocks since the last fetch (the block that ran the fetch included). */
   blocks: number;
   frames: number;
@@ -59,5 +65,8 @@ export function statsFromNative(s: NativeStats, sampleRate: number): Stats {
     overflowFrames: s.actionOverflowFrames,
     activeActions: s.activeActions,
     maxActiveActions: s.maxActiveActions,
+    ...levelsFromSums({
+      frames: s.frames, outputPeak: s.outputPeak, outputSumSquares: s.outputSumSquares, inputPeak: s.inputPeak, inputSumSquares: s.inputSumSquares,
+    }),
   };
 }

@@ -3,7 +3,7 @@
 // stats node adds the snapshots it is given into its own window (counts add,
 // minima and maxima combine, means are weighted by blocks) and takes the
 // window when it reports; running totals add up the windows.
-import type { Stats } from '../../src/index';
+import { emptyLevels, mergeLevels, Stats } from '../../src/index';
 
 export interface StatsTotals {
   xruns: number;
@@ -30,13 +30,13 @@ export function emptyStats(): Stats {
     blocks: 0, frames: 0, startFrame: 0, endFrame: 0, minBlockSize: 0, maxBlockSize: 0, clippedSamples: 0,
     inputUnderflows: 0, inputOverflows: 0, outputUnderflows: 0, outputOverflows: 0, outputPriming: 0, xruns: 0,
     callbackDuration: { min: 0, mean: 0, max: 0 }, cpuLoad: { mean: 0, max: 0 },
-    lateStarts: 0, droppedStarts: 0, underflowFrames: 0, overflowFrames: 0, activeActions: 0, maxActiveActions: 0,
+    lateStarts: 0, droppedStarts: 0, underflowFrames: 0, overflowFrames: 0, activeActions: 0, maxActiveActions: 0, ...emptyLevels(),
   };
 }
 
 /** `b` merged into `a` (a new object): what one fetch over both periods would have returned. */
 export function mergeStats(a: Stats, b: Stats): Stats {
-  const out = emptyStats();
+  const out = { ...emptyStats(), ...mergeLevels(a, b) }; // meters: peaks by max, RMS from summed squares
   for (const key of SUMMED) out[key] = a[key] + b[key];
   // Minima and means only over windows that saw blocks (an empty one reports 0).
   const both = a.blocks > 0 && b.blocks > 0;

@@ -79,7 +79,10 @@ describe('rtmixer-stats node', function () {
 
     const last = log.statsA[log.statsA.length - 1];
     assert.ok(['green', 'yellow'].includes(last.fill), JSON.stringify(last));
-    assert.match(last.text, /\d+ xruns?.* · load \d+%$/);
+    assert.match(last.text, /^(peak -?\d+\.\d dBFS|\d+ xruns?.*) · load \d+%$/);
+    // level meters, dBFS per channel (nothing plays: the floor)
+    assert.deepEqual([p.outputPeak, p.outputRms, p.inputPeak, p.inputRms], [[-120, -120], [-120, -120], [-120, -120], [-120, -120]]);
+    if (last.fill === 'green') assert.match(last.text, /^peak -120\.0 dBFS · /);
   });
 
   it('interval 0.2 reports by itself, one window after the other', async () => {

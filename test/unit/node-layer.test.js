@@ -99,6 +99,15 @@ describe('StatsWindow (stats node)', () => {
     assert.deepEqual([m.cpuLoad.mean, m.cpuLoad.max, m.activeActions, m.maxActiveActions], [0.25, 0.4, 1, 4]);
     assert.equal(mergeStats(emptyStats(), b).minBlockSize, 128, 'an empty window does not pull the minimum to 0');
   });
+  it('merges level meters: peaks by max, RMS from the summed squares and frames, dBFS floored at -120', () => {
+    const levels = (frames, outputPeak, outputSumSquares) => ({ levelSums: { frames, outputPeak, outputSumSquares, inputPeak: [], inputSumSquares: [] } });
+    // 1000 frames of a 0.5 sine on channel 1 (sum of squares 125), then 1000 frames of silence
+    const m = mergeStats(snapshot({ frames: 1000, ...levels(1000, [0.5, 0], [125, 0]) }), snapshot({ frames: 1000, ...levels(1000, [0.25, 0], [0, 0]) }));
+    assert.deepEqual(m.outputPeak.map((db) => db.toFixed(1)), ['-6.0', '-120.0']);
+    assert.deepEqual(m.outputRms.map((db) => db.toFixed(1)), ['-12.0', '-120.0'], 'half the time at -9.0: -3 dB');
+    assert.deepEqual([m.levelSums.frames, m.levelSums.outputSumSquares[0], m.inputPeak.length], [2000, 125, 0]);
+    assert.deepEqual(mergeStats(emptyStats(), m).outputRms, m.outputRms, 'an empty window changes nothing');
+  });
   it('takes a window per report, adds it to the totals, and reset zeroes them', () => {
     const w = new StatsWindow();
     w.add(snapshot({ blocks: 5, xruns: 2 }));
