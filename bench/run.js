@@ -21,7 +21,7 @@ async function main() {
     console.log('JACK dummy driver, 48 kHz, 64-frame period (1.33 ms), loopback out->in.\n');
     results.voices = await require('./voices')();
     console.log('1. Callback cost vs voices (stereo play actions; mean/max over 1.5 s of blocks; plain loop = C sum of the same samples: one buffer per voice, 64 frames a block; offline = rtm_process() alone on the same voices, thread CPU time)');
-    console.table(results.voices.rows.map((r) => ({ voices: r.voices, 'mean µs': fmt(r.meanUs), 'max µs': fmt(r.maxUs), 'load mean': fmt(r.loadMean, 4), 'load max': fmt(r.loadMax, 4), 'plain loop µs': fmt(r.plainLoopUs), 'callback / plain': fmt(r.ratio), 'offline µs': fmt(r.offlineUs), 'offline / plain': fmt(r.offlineRatio), 'plain, in cache µs': fmt(r.cachedLoopUs), xruns: r.xruns })));
+    console.table(results.voices.rows.map((r) => ({ voices: r.voices, 'mean µs': fmt(r.meanUs), 'max µs': fmt(r.maxUs), 'load mean': fmt(r.loadMean, 4), 'load max': fmt(r.loadMax, 4), 'plain loop µs': fmt(r.plainLoopUs), 'callback / plain': fmt(r.ratio), 'offline µs': fmt(r.offlineUs), 'offline / plain': fmt(r.offlineRatio), 'in cache: plain µs': fmt(r.cachedLoopUs), 'in cache: offline µs': fmt(r.offlineCachedUs), 'in cache: offline / plain': fmt(r.offlineCachedRatio), xruns: r.xruns })));
     console.log(`   level meters (output and input, stereo, 64 frames): ${fmt(results.voices.meterUs * 1000, 0)} ns per block each, included above\n`);
 
     results.stalls = await require('./stalls')(quick ? 3 : 10);

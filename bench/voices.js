@@ -2,7 +2,8 @@
 // as many separate buffers as voices, the length of the played sound, read
 // 64 frames a block at an advancing position, with a gain (each play() copies
 // its sound, so each voice reads its own memory). Also: that loop over 64
-// frames that stay in cache, rtm_process() driven offline with the same
+// frames that stay in cache beside rtm_process() on 64-frame looping sounds
+// (the same in-cache samples), rtm_process() driven offline with the same
 // voices, and the level meter alone (it runs in every block: every figure
 // here includes it).
 'use strict';
@@ -28,6 +29,8 @@ module.exports = async function voices() {
     const plainNs = native().benchSumVoicesNs(n, period, 2, 20000, soundFrames);
     const cachedNs = native().benchSumVoicesNs(n, period, 2, 20000, period);
     const offlineNs = native().benchProcessVoicesNs(n, period, 20000, soundFrames);
+    // the same with 64-frame sounds looping: every voice's samples stay in cache, as the in-cache loop's
+    const offlineCachedNs = native().benchProcessVoicesNs(n, period, 20000, period);
     rows.push({
       voices: n,
       meanUs: stats.callbackDuration.mean * 1e6,
@@ -39,6 +42,8 @@ module.exports = async function voices() {
       offlineUs: offlineNs / 1000,
       offlineRatio: offlineNs / plainNs,
       cachedLoopUs: cachedNs / 1000,
+      offlineCachedUs: offlineCachedNs / 1000,
+      offlineCachedRatio: offlineCachedNs / cachedNs,
       xruns: stats.xruns,
       activeActions: stats.maxActiveActions,
     });

@@ -528,15 +528,28 @@ static uint64_t now_ns(void) {
  * 1.0 * 0x7FFFFFFF rounds to 2^31 and lrintf() overflows to INT32_MIN (a
  * full-scale positive sample would come out as the most negative one).
  * Returns how many samples it clamped. */
-static uint64_t clamp_output(float *out, size_t n) {
-    uint64_t clipped = 0;
-    for (size_t i = 0; i < n; i++) {
+static uint64_t clamp_output(float *restrict out, size_t n) {
+    /* Branch-free in blocks of 8 lanes, so that it vectorises (see mix_kernels.h). */
+    uint32_t clipped[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (unsigned k = 0; k < 8; k++) {
+            const float v = out[i + k];
+            float c = v < -1.0f ? -1.0f : v;
+            c = c > RTM_FULL_SCALE ? RTM_FULL_SCALE : c;
+            c = v == v ? c : 0.0f; /* NaN */
+            clipped[k] += c != v;
+            out[i + k] = c;
+        }
+    for (; i < n; i++) {
         const float v = out[i];
         if (v >= -1.0f && v <= RTM_FULL_SCALE) continue;
         out[i] = v > RTM_FULL_SCALE ? RTM_FULL_SCALE : v < -1.0f ? -1.0f : 0.0f;
-        clipped++;
+        clipped[0]++;
     }
-    return clipped;
+    uint64_t total = 0;
+    for (unsigned k = 0; k < 8; k++) total += clipped[k];
+    return total;
 }
 
 /* Unlinks `a` (whose predecessor in `list` is `prev`). */
