@@ -860,6 +860,8 @@ static void action_pool_hands_out_zeroed_distinct_actions(void) {
     CHECK(again && again->id == 0 && again->gain == 0.0f && again->buffer == NULL, "a reused action is zeroed");
     rtm_action_free(again);
     rtm_action_free(NULL);
+}
+
 /* ---- fast paths against the frame-by-frame path ---- */
 
 static float noise(uint32_t *seed) {
