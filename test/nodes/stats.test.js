@@ -59,7 +59,9 @@ describe('rtmixer-stats node', function () {
     assert.equal(p.frames, p.blocks * PERIOD, 'JACK runs fixed 64-frame blocks');
     assert.equal(p.minBlockSize, PERIOD);
     assert.equal(p.maxBlockSize, PERIOD);
-    assert.equal(p.xruns, p.inputUnderflows + p.inputOverflows + p.outputUnderflows + p.outputOverflows);
+    // xruns counts blocks with any under/overflow flag (JACK flags one xrun both ways): a loaded machine may have some
+    const flags = p.inputUnderflows + p.inputOverflows + p.outputUnderflows + p.outputOverflows;
+    assert.ok(p.xruns <= flags && (p.xruns === 0) === (flags === 0), `${p.xruns} xruns, ${flags} flags`);
     assert.ok(p.callbackDuration.min > 0 && p.callbackDuration.min <= p.callbackDuration.mean && p.callbackDuration.mean <= p.callbackDuration.max);
     assert.ok(p.cpuLoad.mean > 0 && p.cpuLoad.mean <= p.cpuLoad.max, JSON.stringify(p.cpuLoad));
     assert.equal(p.sampleRate, RATE);
