@@ -126,6 +126,22 @@ function writeFlows(config) {
 
 let jack;
 
+/**
+ * Where example 07's dashboard is served (its ui-base path), if FlowFuse
+ * Dashboard 2.0 (a devDependency) is installed: Node-RED finds it in this
+ * repository's node_modules.
+ */
+function dashboardUrl() {
+  try {
+    require.resolve('@flowfuse/node-red-dashboard/package.json');
+  } catch {
+    say('@flowfuse/node-red-dashboard is not installed ("npm install" installs it): example 07 waits for its ui-* nodes');
+    return undefined;
+  }
+  const base = demoFlows().find((n) => n.type === 'ui-base');
+  return base ? `${url.replace(/\/$/, '')}${base.path}` : undefined;
+}
+
 function main() {
   fs.mkdirSync(userDir, { recursive: true });
   linkPackage();
@@ -160,6 +176,7 @@ function main() {
     say(`Playing on the default audio device: ${choice.why}.`);
   }
   writeFlows(config);
+  const dashboard = dashboardUrl();
   say(`demo WAV for example 03: ${path.relative(root, wav)} (${seconds} s at ${rate} Hz), in RTMIXER_DEMO_WAV`);
 
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '-u', userDir, '-s', settingsFile, '-p', String(port)], {
@@ -179,6 +196,7 @@ function main() {
         if (!started && /Server now running at/.test(line)) {
           started = true;
           say(`Node-RED is running: open ${url} (the examples are on their own tabs; Import > Examples > node-red-contrib-rtmixer has them too). Ctrl-C stops it.`);
+          if (dashboard) say(`Dashboard of example 07 (level meters, callback load, tone buttons): ${dashboard}`);
         }
       }
     });

@@ -2,7 +2,7 @@
 // Makes sure the system parts the tests need are present: JACK (jackd2, for a
 // sound-card-free test server), PortAudio (libportaudio2), and the reference
 // encoders/decoders the decode tests compare with (sox with its MP3 format,
-// opus-tools, lame). Installs them
+// opus-tools, lame), and Chromium for the browser tests. Installs them
 // with apt-get when running as root on Debian/Ubuntu; otherwise says how.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -21,6 +21,8 @@ if (!hasPortAudio()) missing.push('libportaudio2');
 if (!has('sh', ['-c', 'command -v sox && ls /usr/lib/*/sox/libsox_fmt_mp3.so'])) missing.push('sox', 'libsox-fmt-all');
 if (!has('sh', ['-c', 'command -v opusenc && command -v opusdec'])) missing.push('opus-tools');
 if (!has('sh', ['-c', 'command -v lame'])) missing.push('lame');
+// Debian's Chromium for the browser tests (test/browser: playwright-core drives it; nothing is downloaded).
+if (!has('sh', ['-c', 'command -v chromium || [ -n "$RTMIXER_CHROMIUM" ]'])) missing.push('chromium');
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -70,11 +70,8 @@ describe('the editor and the dashboard in headless Chromium', function () {
 
   it('opens the edit dialog of each node dropped from the palette, every field at its default', async () => {
     for (const type of flowTypes) {
-      const t0 = Date.now(); const T = (w) => process.env.RTMIXER_TRACE && console.log(type, w, Date.now() - t0);
       const id = await page$.dropFromPalette(page, type);
-      T('dropped');
       await page$.openEditor(page, id);
-      T('opened');
       const mismatches = await page.evaluate((t) => {
         const defaults = RED.nodes.getType(t).defaults;
         const wrong = [];
@@ -91,11 +88,8 @@ describe('the editor and the dashboard in headless Chromium', function () {
         return wrong;
       }, type);
       await screenshot(page, `dialog-${type}`);
-      T('shot');
       await page$.closeEditor(page, 'cancel');
-      T('closed');
       await page$.deleteNode(page, id);
-      T('deleted');
       assert.deepEqual(mismatches, [], `${type}'s dialog`);
     }
   });
