@@ -179,6 +179,14 @@ describe('the editor and the dashboard in headless Chromium', function () {
     assert.ok(res.ok, `POST /flows: ${res.status} ${await res.text()}`);
     const base = flows.find((n) => n.type === 'ui-base').path;
     const dash = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    dash.setDefaultTimeout(page$.LONG);
+    // A real mouse click on a dashboard button; not waiting for it to be "stable"
+    // (two equal animation frames), which a busy page with a live chart may never give.
+    const press = async (name) => {
+      const button = dash.getByRole('button', { name });
+      await button.waitFor();
+      await button.click({ force: true });
+    };
     try {
       await dash.goto(`${red.url}${base}/rtmixer`);
       const out1 = dash.locator('.rtm-meter[data-channel="out 1"]');
@@ -188,18 +196,21 @@ describe('the editor and the dashboard in headless Chromium', function () {
       await dash.waitForFunction(() => [...document.querySelectorAll('.rtm-meter[data-channel^="out"]')].every((m) => Number(m.dataset.peak) < -100), null, { timeout: page$.LONG });
       const silent = await peaks();
       // The left button: output 1 rises to the tone's peak (0.3 = -10.5 dBFS), output 2 stays silent.
-      await dash.getByRole('button', { name: /left/ }).click();
+      await press(/left/);
       await dash.waitForFunction(() => Number(document.querySelector('.rtm-meter[data-channel="out 1"]').dataset.peak) > -20, null, { timeout: page$.LONG, polling: 'raf' });
       const left = await peaks();
       assert.notDeepEqual(left, silent);
       assert.ok(left['out 1'] > -11 && left['out 1'] < -10, `out 1 peak ${left['out 1']}`);
       assert.ok(left['out 2'] < -100, `out 2 peak ${left['out 2']} while only the left tone plays`);
       // The chord on both: both meters up; this is the screenshot the README shows.
-      await dash.getByRole('button', { name: /both/ }).click();
+      await press(/both/);
       await dash.waitForFunction(() => [...document.querySelectorAll('.rtm-meter[data-channel^="out"]')].every((m) => Number(m.dataset.peak) > -20), null, { timeout: page$.LONG, polling: 'raf' });
       await screenshot(dash, 'dashboard');
       // The chart of load and xruns has drawn its canvas.
       await dash.waitForSelector('.nrdb-ui-chart canvas, .nrdb-ui-chart svg', { timeout: page$.LONG });
+    } catch (err) {
+      await screenshot(dash, 'failed-dashboard');
+      throw err;
     } finally {
       await dash.close();
     }
