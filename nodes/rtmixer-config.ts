@@ -2,10 +2,11 @@
 // rtmixer node using it shares. Opens the device when the first node
 // registers, retries with backoff when it cannot, and closes the stream on
 // redeploy or removal before telling Node-RED it is done.
-import { deviceListingAge, listDevices, listHostApis, Mixer, MixerClosedError, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
+import { deviceListingAge, listDevices, listHostApis, Mixer, MixerClosedError, mixerOptionsFromText, MixerTextOptions, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
 import type { MixerConfigApi, MixerState, MixerUser } from './lib/mixer-config-api';
-import { ConfigDefinition, mixerOptionsFrom } from './lib/config-options';
-import type { Node, NodeAPI } from './lib/red-types';
+import type { Node, NodeAPI, NodeDefinition } from './lib/red-types';
+
+type ConfigDefinition = NodeDefinition & MixerTextOptions;
 
 const DEFAULT_RECONNECT_MS = 5000;
 const MAX_RECONNECT_MS = 60000;
@@ -54,7 +55,7 @@ export = function register(RED: NodeAPI): void {
       const polling = lostError !== undefined && Date.now() - lostAt < LOST_POLL_FOR_MS;
       if (!polling) setState('opening');
       try {
-        mixer = new Mixer(mixerOptionsFrom(def));
+        mixer = new Mixer(mixerOptionsFromText(def));
         failures = 0;
         lostError = undefined;
         mixer.on('error', (err: StreamLostError) => lost(err));

@@ -2,10 +2,12 @@
 // Buffer or sound file: WAV, MP3, FLAC, Ogg Vorbis/Opus) through the shared mixer, sample-accurately at msg.at,
 // mixed with other sounds or queued gaplessly after this node's previous one.
 // One message goes out per sound, when it has ended.
-import { Action, ActionFinishedError, DecodedSamples, decodeSamples, describeValue, InvalidArgumentError, Mixer, PlayOptions, QueueFullError } from '../src/index';
+import {
+  Action, ActionFinishedError, channelCount, channelList, DecodedSamples, decodeSamples, describePayload, describeValue, InvalidArgumentError, Mixer, oneOf,
+  optionalNumber, PlayOptions, QueueFullError, RAW_FORMATS, routeChannels,
+} from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
-import { channelCount, channelList, channelsFor, describePayload, MAX_GAIN, oneOf, optionalNumber, RAW_FORMATS, reply, startFrame } from './lib/msg-options';
-import { routeChannels } from './lib/output-map';
+import { channelsFor, MAX_GAIN, reply, startFrame } from './lib/msg-options';
 import type { NodeAPI, NodeMessage } from './lib/red-types';
 
 interface PlayBufferDefinition extends MixerNodeDefinition {

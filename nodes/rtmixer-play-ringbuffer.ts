@@ -1,10 +1,12 @@
 // rtmixer-play-ringbuffer: plays one continuous stream of chunks (PCM, WAV, compressed files), each message the
 // next piece, through the library's AudioWriteStream (a ring the audio callback reads). A chunk's message is done
 // once it is in the ring: a flow that waits for done() gets backpressure; the last is done when it has played.
-import { AudioWriteStream, DecodedSamples, MixerClosedError, QueueFullError, SampleDecoder } from '../src/index';
+import {
+  AudioWriteStream, channelCount, channelList, DecodedSamples, describePayload, firstSet, MixerClosedError, oneOf, optionalNumber, QueueFullError, RAW_FORMATS,
+  routeChannels, SampleDecoder,
+} from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
-import { channelCount, channelList, channelsFor, describePayload, firstSet, MAX_GAIN, oneOf, optionalNumber, RAW_FORMATS, reply } from './lib/msg-options';
-import { routeChannels } from './lib/output-map';
+import { channelsFor, MAX_GAIN, reply } from './lib/msg-options';
 import type { NodeAPI, NodeMessage } from './lib/red-types';
 
 const STATUS_INTERVAL_MS = 250;

@@ -4,10 +4,12 @@
 // sends exactly chunkMs of audio per message, gapless, numbered, with the
 // frames lost (if the flow was too slow to take them) counted.
 import { endianness } from 'node:os';
-import { Action, ActionResult, AudioReadStream, describeValue, encodeWav, InvalidArgumentError, Mixer, MixerClosedError, QueueFullError } from '../src/index';
+import {
+  Action, ActionResult, AudioReadStream, channelList, Chunk, ChunkAssembler, encodeWav, firstSet, InvalidArgumentError, Mixer, MixerClosedError, oneOf, positiveNumber,
+  QueueFullError,
+} from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
-import { channelList, channelsFor, firstSet, oneOf, reply, startFrame } from './lib/msg-options';
-import { Chunk, ChunkAssembler } from './lib/record-chunker';
+import { channelsFor, reply, startFrame } from './lib/msg-options';
 import type { NodeAPI, NodeMessage, SendFunction } from './lib/red-types';
 
 const FORMATS = ['float32', 'buffer', 'wav', 'wav-float'] as const;
@@ -32,15 +34,6 @@ interface RecordDefinition extends MixerNodeDefinition {
   format?: string;
 }
 
-/** A number > 0 and <= max, from the editor (string) or a message. */
-function positive(name: string, value: unknown, max: number, unit: string): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > max) {
-    throw new InvalidArgumentError(`${name} must be a number of ${unit} greater than 0 and at most ${max}, got ${describeValue(value)}`);
-  }
-  return n;
-}
-
 function parseSettings(def: RecordDefinition) {
   const mode = oneOf('mode', def.mode, ['duration', 'continuous'] as const);
   const format = oneOf('format', def.format, FORMATS);
@@ -53,8 +46,8 @@ function parseSettings(def: RecordDefinition) {
   return {
     mode,
     format,
-    duration: positive('duration', firstSet(def.duration, '5'), MAX_DURATION_S, 'seconds'),
-    chunkMs: positive('chunkMs', firstSet(def.chunkMs, '100'), 60000, 'milliseconds'),
+    duration: positiveNumber('duration', firstSet(def.duration, '5'), MAX_DURATION_S, 'seconds'),
+    chunkMs: positiveNumber('chunkMs', firstSet(def.chunkMs, '100'), 60000, 'milliseconds'),
     inputs: channelList('Inputs', def.inputChannels),
   };
 }
@@ -138,7 +131,7 @@ export = (RED: NodeAPI) =>
     async function recordTake(msg: NodeMessage, send: SendFunction): Promise<void> {
       const mixer = ctx.mixer();
       if (takes.size >= MAX_TAKES) throw new QueueFullError(`${MAX_TAKES} recordings are already running or scheduled in this node: wait for one to end, or send msg.stop`);
-      const duration = positive('msg.duration', firstSet(msg.duration, s.duration), MAX_DURATION_S, 'seconds');
+      const duration = positiveNumber('msg.duration', firstSet(msg.duration, s.duration), MAX_DURATION_S, 'seconds');
       const { list, channels } = inputsOf(msg, mixer);
       const at = startFrame(msg, mixer);
       const sampleRate = mixer.sampleRate;

@@ -3,11 +3,10 @@
 // report, running totals since deploy or msg.reset, and the stream's clock and
 // latencies. Several stats nodes on one mixer each see every block: the config
 // node hands every snapshot it fetches to all of them.
-import { InvalidArgumentError, LEVEL_FLOOR_DBFS, Stats } from '../src/index';
+import { firstSet, InvalidArgumentError, LEVEL_FLOOR_DBFS, optionalNumber, Stats, StatsTotals, StatsWindow } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
-import { firstSet, optionalNumber, reply } from './lib/msg-options';
+import { reply } from './lib/msg-options';
 import type { NodeAPI, NodeMessage, SendFunction } from './lib/red-types';
-import { StatsTotals, StatsWindow } from './lib/stats-window';
 
 const MIN_INTERVAL_S = 0.05;
 

@@ -39,3 +39,13 @@ export {
   MIN_SAMPLE_RATE, MAX_SAMPLE_RATE, MAX_CHANNELS, DEFAULT_MAX_BYTES,
 } from './decode';
 export type { DecodeOptions, DecodedAudio, AudioDecoder, AudioDecoderOptions, DecodedChunk, FilterSpec, SoundFormat } from './decode';
+export {
+  RAW_FORMATS, channelList, optionalNumber, positiveNumber, requireChannelsWithin, channelCount, firstSet, oneOf, describePayload, mixerOptionsFromText,
+} from './text-options';
+export type { MixerTextOptions } from './text-options';
+export { routeChannels } from './channel-routing';
+export type { RoutedAudio } from './channel-routing';
+export { ChunkAssembler } from './chunker';
+export type { Chunk } from './chunker';
+export { StatsWindow, mergeStats, emptyStats } from './stats-window';
+export type { StatsTotals } from './stats-window';

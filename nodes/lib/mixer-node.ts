@@ -3,9 +3,8 @@
 // node's status, runs each message so that done() is called exactly once, and
 // on close stops what the node started and waits for it, within a bound. A
 // node file states only what is particular to it (its MixerNodeBehaviour).
-import { InvalidArgumentError, Mixer } from '../../src/index';
+import { describePayload, InvalidArgumentError, Mixer } from '../../src/index';
 import type { MixerConfigApi, MixerState, MixerUser } from './mixer-config-api';
-import { describePayload } from './msg-options';
 import { shorten, StatusReporter } from './node-status';
 import type { DoneFunction, Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './red-types';
 

@@ -3,10 +3,10 @@
 // msg option parsing, channel routing, the record chunker, the stats window,
 // and the description that replaces a refused message's audio.
 const assert = require('node:assert/strict');
-const opts = require('../../dist/nodes/lib/msg-options.js');
-const { routeChannels } = require('../../dist/nodes/lib/output-map.js');
-const { ChunkAssembler } = require('../../dist/nodes/lib/record-chunker.js');
-const { StatsWindow, mergeStats, emptyStats } = require('../../dist/nodes/lib/stats-window.js');
+const opts = { ...require('../../dist/src/index.js'), ...require('../../dist/nodes/lib/msg-options.js') };
+const { routeChannels } = require('../../dist/src/index.js');
+const { ChunkAssembler } = require('../../dist/src/index.js');
+const { StatsWindow, mergeStats, emptyStats } = require('../../dist/src/index.js');
 
 const invalid = (pattern) => (err) => err.code === 'ERR_RTMIXER_INVALID_ARGUMENT' && pattern.test(err.message);
 

@@ -3,7 +3,8 @@
 // stats node adds the snapshots it is given into its own window (counts add,
 // minima and maxima combine, means are weighted by blocks) and takes the
 // window when it reports; running totals add up the windows.
-import { emptyLevels, mergeLevels, Stats } from '../../src/index';
+import { emptyLevels, mergeLevels } from './levels';
+import type { Stats } from './stats';
 
 export interface StatsTotals {
   xruns: number;

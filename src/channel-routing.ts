@@ -1,7 +1,8 @@
 // Which mixer outputs a sound's channels go to: the node's (or msg's) outputs
 // list, or the automatic rule; a mono sound sent to several outputs is
 // duplicated here, because the mixer maps each source channel to one output.
-import { allChannels, InvalidArgumentError } from '../../src/index';
+import { InvalidArgumentError } from './errors';
+import { allChannels } from './validate';
 
 export interface RoutedAudio {
   /** Interleaved samples, one column per entry of `outputs`. */
