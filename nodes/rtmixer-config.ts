@@ -2,8 +2,12 @@
 // rtmixer node using it shares. Opens the device when the first node
 // registers, retries with backoff when it cannot, and closes the stream on
 // redeploy or removal before telling Node-RED it is done.
-import { deviceListingAge, listDevices, listHostApis, Mixer, MixerClosedError, mixerOptionsFromText, MixerTextOptions, rescanDevices, RtMixerError, Stats, StreamLostError } from '../src/index';
-import type { MixerConfigApi, MixerState, MixerUser } from './lib/mixer-config-api';
+import {
+  deviceListingAge, InvalidArgumentError, listDevices, listHostApis, Mixer, MixerClosedError, mixerOptionsFromText, MixerTextOptions, playTestTone, rescanDevices,
+  RtMixerError, STARTUP_SECONDS, StreamLostError,
+} from '../src/index';
+import type { MixerConfigApi, MixerState, MixerUser, StatsListener } from './lib/mixer-config-api';
+import { translator } from './lib/i18n';
 import type { Node, NodeAPI, NodeDefinition } from './lib/red-types';
 
 type ConfigDefinition = NodeDefinition & MixerTextOptions;
@@ -30,12 +34,13 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const users = new Map<string, MixerUser>();
-    const statsListeners = new Set<(stats: Stats) => void>();
+    const statsListeners = new Set<StatsListener>();
     const reconnectMs = Number(RED.settings.rtmixerConfigReconnectInterval ?? DEFAULT_RECONNECT_MS);
     let mixer: Mixer | undefined;
     let state: MixerState = 'closed';
     let lastError: Error | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
+    let settledTimer: NodeJS.Timeout | undefined;
     let failures = 0;
     let closed = false;
     let statsInFlight: Promise<void> | undefined;
@@ -64,6 +69,8 @@ export = function register(RED: NodeAPI): void {
             `${mixer.inputChannels} in / ${mixer.outputChannels} out, latency ${(mixer.outputLatency * 1000).toFixed(1)} ms`,
         );
         setState('open');
+        // Closes the stats nodes' start-up window: what they get next counts as xruns.
+        settledTimer = setTimeout(() => Promise.resolve().then(() => (statsListeners.size > 0 ? node.refreshStats() : undefined)).catch(() => undefined), STARTUP_SECONDS * 1000);
       } catch (err) {
         failures++;
         const wait = polling ? LOST_POLL_MS : Math.min(MAX_RECONNECT_MS, reconnectMs * 2 ** (failures - 1));
@@ -133,7 +140,7 @@ export = function register(RED: NodeAPI): void {
       const fetching: Promise<void> = current.fetchStats().then(
         (stats) => {
           settled(); // before anyone awaiting it runs: their next refresh fetches anew
-          for (const listener of statsListeners) listener(stats);
+          for (const listener of statsListeners) listener(stats, current.sampleRate);
         },
         (err: Error) => {
           settled();
@@ -146,7 +153,8 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
+      clearTimeout(retryTimer);
+      clearTimeout(settledTimer);
       retryTimer = undefined;
       const closing = mixer?.close() ?? Promise.resolve();
       mixer = undefined;
@@ -167,10 +175,29 @@ export = function register(RED: NodeAPI): void {
     const recent = listingAge() < ROUTE_RESCAN_MIN_INTERVAL_MS;
     (recent ? Promise.resolve({ hostApis: listHostApis(), devices: listDevices() }) : rescanDevices()).then(
       (listing) => res.json(listing),
-      (err: RtMixerError) => {
-        res.statusCode = 500;
-        res.json({ error: err.message, code: err.code });
-      },
+      (err: RtMixerError) => answer(res, 500, err),
     );
   });
-};
+
+  // The editor's test-tone buttons: a short tone on one output of a deployed mixer.
+  RED.httpAdmin.post('/rtmixer-config/:id/test-tone', RED.auth.needsPermission('rtmixer-config.write'), (req, res) => {
+    const config = RED.nodes.getNode(req.params.id) as (Node & MixerConfigApi) | null;
+    if (config?.type !== 'rtmixer-config') return answer(res, 404, new InvalidArgumentError(translator(RED)('not-deployed')));
+    try {
+      const mixer = config.mixer();
+      try {
+        playTestTone(mixer, Number(req.query.channel));
+      } catch (err) {
+        return answer(res, err instanceof InvalidArgumentError ? 400 : 409, err as RtMixerError);
+      }
+      answer(res, 200, undefined, { channel: Number(req.query.channel) });
+    } catch (err) {
+      answer(res, 409, err as RtMixerError);
+    }
+  });
+}
+
+function answer(res: { statusCode: number; json(body: unknown): void }, status: number, err?: RtMixerError, body: object = {}): void {
+  res.statusCode = status;
+  res.json(err ? { error: err.message, code: err.code } : body);
+}

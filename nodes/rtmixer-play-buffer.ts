@@ -176,8 +176,9 @@ export = (RED: NodeAPI) =>
     }
 
     return {
+      check: (mixer) => channelsFor({}, 'outputs', s.outputs, mixer.outputChannels),
       status: () =>
-        active.size > 0 ? ctx.status.active(`playing ${active.size}`) : waiting > 0 ? ctx.status.active(`decoding ${waiting}`) : ctx.status.idle(),
+        active.size > 0 ? ctx.status.active(ctx.t('playing', { count: active.size })) : waiting > 0 ? ctx.status.active(ctx.t('decoding', { count: waiting })) : ctx.status.idle(),
       describe: (payload) => describePayload(payload as ArrayBufferView, s.format, s.channels ?? s.outputs?.length ?? 2),
 
       async input(msg, send) {

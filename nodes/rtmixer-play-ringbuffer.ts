@@ -221,6 +221,7 @@ export = (RED: NodeAPI) =>
 
     return {
       input: (msg) => handle(msg),
+      check: (mixer) => channelsFor({}, 'outputs', s.outputs, mixer.outputChannels),
       describe: (payload) => describePayload(payload as ArrayBufferView, s.format, s.channels ?? s.outputs?.length ?? 2),
       status() {
         const playing = sessions[0];

@@ -237,15 +237,8 @@ export = (RED: NodeAPI) =>
         if (msg.stop === true || msg.payload === 'stop') return stop();
         return s.mode === 'duration' ? recordTake(msg, send) : recordLive(msg, send);
       },
-      status() {
-        if (takes.size > 0 || live) return progress();
-        try {
-          inputsOf({}, ctx.mixer());
-          ctx.status.idle();
-        } catch (err) {
-          ctx.status.error((err as Error).message);
-        }
-      },
+      check: (mixer) => inputsOf({}, mixer),
+      status: () => (takes.size > 0 || live ? progress() : ctx.status.idle()),
       close: stop,
     };
   });

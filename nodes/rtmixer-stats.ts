@@ -1,9 +1,11 @@
 // rtmixer-stats: the mixer's callback statistics (xruns, callback duration and
 // load, late or dropped starts, ring under/overflow) since this node's last
-// report, running totals since deploy or msg.reset, and the stream's clock and
-// latencies. Several stats nodes on one mixer each see every block: the config
-// node hands every snapshot it fetches to all of them.
+// report (the first report: since it registered), running totals since deploy
+// or msg.reset, and the stream's clock and latencies. Several stats nodes on
+// one mixer each see every block: the config node hands every snapshot it
+// fetches to all of them.
 import { firstSet, InvalidArgumentError, LEVEL_FLOOR_DBFS, optionalNumber, Stats, StatsTotals, StatsWindow } from '../src/index';
+import type { Translate } from './lib/i18n';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
 import { reply } from './lib/msg-options';
 import type { NodeAPI, NodeMessage, SendFunction } from './lib/red-types';
@@ -22,21 +24,27 @@ function parseSettings(def: StatsDefinition): number {
   return interval;
 }
 
-const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * The status of a report: what the last report's window saw (yellow if it had
+ * xruns or dropped starts), the totals labelled as totals. One place, so that
+ * each figure added to it is one more part.
+ */
+function statsStatus(stats: Stats, totals: StatsTotals, t: Translate): { fill: 'green' | 'yellow'; text: string } {
+  const parts = [stats.droppedStarts > 0 && stats.xruns === 0 ? t('dropped-window', { count: stats.droppedStarts }) : t('xruns-window', { count: stats.xruns })];
+  if (totals.xruns > stats.xruns) parts[0] += ` (${t('xruns-total', { count: totals.xruns })})`;
+  parts.push(t('peak', { dbfs: Math.max(LEVEL_FLOOR_DBFS, ...stats.outputPeak).toFixed(1) }));
+  parts.push(t('load', { percent: Math.round(stats.cpuLoad.max * 100) }));
+  return { fill: stats.xruns > 0 || stats.droppedStarts > 0 ? 'yellow' : 'green', text: parts.join(' · ') };
+}
 
 export = (RED: NodeAPI) =>
   registerMixerNode(RED, 'rtmixer-stats', parseSettings, (ctx) => {
     const interval = ctx.settings;
     const statsWindow = new StatsWindow();
-    ctx.config?.addStatsListener(statsWindow.add);
-
-    function showStats(stats: Stats, totals: StatsTotals): void {
-      const load = `load ${percent(stats.cpuLoad.max)}`;
-      if (stats.xruns > 0) ctx.status.warning(`${plural(stats.xruns, 'xrun')} (${totals.xruns} total) · ${load}`);
-      else if (stats.droppedStarts > 0) ctx.status.warning(`${stats.droppedStarts} dropped starts · ${plural(totals.xruns, 'xrun')} · ${load}`);
-      else ctx.status.active(`peak ${Math.max(LEVEL_FLOOR_DBFS, ...stats.outputPeak).toFixed(1)} dBFS · ${load}`);
-    }
+    // The first window starts now: on a mixer already open, what others have not fetched yet is not ours.
+    const listen = () => !ctx.closing && ctx.config?.addStatsListener(statsWindow.add);
+    if (ctx.config?.state === 'open') ctx.config.refreshStats().catch(() => undefined).then(listen);
+    else listen();
 
     // One report at a time per node: each takes the window its own fetch filled.
     let chain: Promise<unknown> = Promise.resolve();
@@ -52,7 +60,8 @@ export = (RED: NodeAPI) =>
       const stats = statsWindow.take();
       const totals = statsWindow.totals;
       const { currentFrame, time, sampleRate, inputLatency, outputLatency, inputChannels, outputChannels } = ctx.mixer();
-      showStats(stats, totals);
+      const { fill, text } = statsStatus(stats, totals, ctx.t);
+      ctx.status.set({ fill, shape: 'dot', text });
       send(reply(msg, { ...stats, totals, currentFrame, time, sampleRate, inputLatency, outputLatency, inputChannels, outputChannels }));
     }
 
@@ -87,7 +96,7 @@ export = (RED: NodeAPI) =>
 
     return {
       input: (msg, send) => (msg.reset === true ? queued(reset) : queued(() => report(msg, send))),
-      status: () => ctx.status.idle(interval > 0 ? `every ${interval} s` : 'on input'),
+      status: () => ctx.status.idle(interval > 0 ? ctx.t('stats-every', { interval }) : ctx.t('stats-on-input')),
       close: () => ctx.config?.removeStatsListener(statsWindow.add),
     };
   });

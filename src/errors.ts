@@ -89,7 +89,7 @@ export class QueueFullError extends RtMixerError {
 /** An action whose start time had passed, with allowBelated false. */
 export class LateStartError extends RtMixerError {
   readonly lateFrames: number;
-  constructor(at: number, lateFrames: number) {
+  constructor(readonly at: number, lateFrames: number) {
     super(
       'ERR_RTMIXER_LATE_START',
       `The action was dropped: its start frame ${at} had passed ${lateFrames} frames before the audio callback saw it. ` +

@@ -2,7 +2,10 @@
 // core's counters and hands the same snapshot to every listener, so each
 // stats node adds the snapshots it is given into its own window (counts add,
 // minima and maxima combine, means are weighted by blocks) and takes the
-// window when it reports; running totals add up the windows.
+// window when it reports; running totals add up the windows. Xruns flagged
+// while the stream settles (a snapshot that starts in its first
+// STARTUP_SECONDS) are counted apart, as startupXruns: JACK and ALSA report
+// some right after a stream opens, and they are no sign of an overload.
 import { emptyLevels, mergeLevels } from './levels';
 import type { Stats } from './stats';
 
@@ -25,6 +28,13 @@ const SUMMED = [
 ] as const;
 
 const TOTALLED = ['xruns', 'inputUnderflows', 'inputOverflows', 'outputUnderflows', 'outputOverflows', 'lateStarts', 'droppedStarts', 'blocks'] as const;
+
+/** How long after a stream opens its xruns count as start-up xruns. */
+export const STARTUP_SECONDS = 0.5;
+const FLAGS = ['xruns', 'inputUnderflows', 'inputOverflows', 'outputUnderflows', 'outputOverflows'] as const;
+
+/** A report: the window's stats, and the xruns of the stream's start-up it covered. */
+export type StatsReport = Stats & { startupXruns: number };
 
 export function emptyStats(): Stats {
   return {
@@ -61,6 +71,7 @@ export function mergeStats(a: Stats, b: Stats): Stats {
 
 export class StatsWindow {
   private window: Stats = emptyStats();
+  private startupXruns = 0;
   private sums: StatsTotals = StatsWindow.zeroTotals();
 
   private static zeroTotals(): StatsTotals {
@@ -71,14 +82,20 @@ export class StatsWindow {
   }
 
   /** A snapshot from the config node (arrow function: passed as the listener). */
-  readonly add = (stats: Stats): void => {
+  readonly add = (stats: Stats, sampleRate = 0): void => {
+    if (stats.startFrame < STARTUP_SECONDS * sampleRate) {
+      this.startupXruns += stats.xruns;
+      stats = { ...stats };
+      for (const key of FLAGS) stats[key] = 0;
+    }
     this.window = mergeStats(this.window, stats);
   };
 
   /** The window since the last take (added to the totals), and a new empty one. */
-  take(): Stats {
-    const taken = this.window;
+  take(): StatsReport {
+    const taken = { ...this.window, startupXruns: this.startupXruns };
     this.window = emptyStats();
+    this.startupXruns = 0;
     for (const key of TOTALLED) this.sums[key] += taken[key];
     return taken;
   }
@@ -90,6 +107,7 @@ export class StatsWindow {
   /** Drops the window and zeroes the totals (msg.reset). */
   reset(): void {
     this.window = emptyStats();
+    this.startupXruns = 0;
     this.sums = StatsWindow.zeroTotals();
   }
 }

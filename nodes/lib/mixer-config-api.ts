@@ -10,6 +10,9 @@ export interface MixerUser {
   mixerStateChanged(state: MixerState, error?: Error): void;
 }
 
+/** Gets every stats snapshot the config node fetches, with the stream's rate. */
+export type StatsListener = (stats: Stats, sampleRate: number) => void;
+
 export interface MixerConfigApi {
   readonly id: string;
   readonly state: MixerState;
@@ -19,6 +22,6 @@ export interface MixerConfigApi {
   mixer(): Mixer;
   /** Fetches the stream's stats once and hands the snapshot to every listener. */
   refreshStats(): Promise<void>;
-  addStatsListener(listener: (stats: Stats) => void): void;
-  removeStatsListener(listener: (stats: Stats) => void): void;
+  addStatsListener(listener: StatsListener): void;
+  removeStatsListener(listener: StatsListener): void;
 }

@@ -3,7 +3,8 @@
 // node's status, runs each message so that done() is called exactly once, and
 // on close stops what the node started and waits for it, within a bound. A
 // node file states only what is particular to it (its MixerNodeBehaviour).
-import { describePayload, InvalidArgumentError, Mixer } from '../../src/index';
+import { describePayload, InvalidArgumentError, LateStartError, Mixer, RtMixerError } from '../../src/index';
+import { Translate, translator } from './i18n';
 import type { MixerConfigApi, MixerState, MixerUser } from './mixer-config-api';
 import { shorten, StatusReporter } from './node-status';
 import type { DoneFunction, Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './red-types';
@@ -17,6 +18,8 @@ export interface MixerNodeDefinition extends NodeDefinition {
 
 export interface MixerNodeContext<S> {
   readonly node: Node;
+  /** The runtime's strings, from the message catalogue. */
+  readonly t: Translate;
   readonly settings: S;
   readonly status: StatusReporter;
   readonly config: MixerConfigApi | undefined;
@@ -33,6 +36,8 @@ export interface MixerNodeContext<S> {
 export interface MixerNodeBehaviour {
   /** One message: done() once the returned promise resolves, done(err) if it throws or rejects. */
   input(msg: NodeMessage, send: SendFunction): Promise<unknown> | void;
+  /** Checks the settings against the open mixer (channels it has): a throw shows red at deploy. */
+  check?(mixer: Mixer): void;
   /** The node's own status while the mixer is open (default: grey "idle"). */
   status?(): void;
   /** Stops what the node started; close waits (bounded) for the returned promise. */
@@ -47,10 +52,11 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
   parseSettings: (def: D) => S,
   behaviour: (ctx: MixerNodeContext<S>) => MixerNodeBehaviour,
 ): void {
+  const t = translator(RED);
   function MixerNode(this: Node, def: D) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const status = new StatusReporter(node);
+    const status = new StatusReporter(node, t);
     const config = def.mixer ? ((RED.nodes.getNode(def.mixer) as MixerConfigApi | null) ?? undefined) : undefined;
     const timers = new Set<NodeJS.Timeout>();
     let settings: S | undefined;
@@ -59,12 +65,14 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
       settings = parseSettings(def);
     } catch (err) {
       settingsError = err as Error;
+      node.error(settingsError.message); // the status shows it shortened
     }
     let closing = false;
     let own: MixerNodeBehaviour | undefined;
 
     const ctx: MixerNodeContext<S> = {
       node,
+      t,
       settings: settings as S,
       status,
       config,
@@ -72,13 +80,19 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
         return closing;
       },
       mixer() {
-        if (!config) throw new InvalidArgumentError(`${type} has no mixer: open the node and choose (or add) an rtmixer-config node`);
+        if (!config) throw new InvalidArgumentError(t('no-mixer-error', { type }));
         return config.mixer();
       },
       refreshStatus() {
         if (closing) return;
-        if (settingsError) status.error(settingsError.message);
-        else if (own && config?.state === 'open') own.status ? own.status() : status.idle();
+        if (settingsError) return status.error(settingsError.message);
+        if (!own || config?.state !== 'open') return;
+        try {
+          own.check?.(config.mixer());
+        } catch (err) {
+          return status.error((err as Error).message);
+        }
+        own.status ? own.status() : status.idle();
       },
       every(ms, fn) {
         const timer = setInterval(() => {
@@ -105,12 +119,12 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
       mixerStateChanged(state: MixerState, error?: Error) {
         if (settingsError || state === 'open') ctx.refreshStatus();
         else if (state === 'opening') status.connecting();
-        else if (state === 'error') status.error(error ? shorten(error.message) : 'mixer error');
-        else status.idle('mixer closed');
+        else if (state === 'error') status.error(error ? shorten(error.message) : t('mixer-error'));
+        else status.idle(t('mixer-closed'));
       },
     };
     if (config) config.register(user);
-    else status.error('no mixer configured');
+    else status.error(t('no-mixer'));
     ctx.refreshStatus();
 
     node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
@@ -119,6 +133,8 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
         if (finished) return;
         finished = true;
         // Catch nodes get a deep copy of the message: never the audio, only what it was.
+        // A flow cannot pass allowBelated: say what to do in flow terms.
+        if (err instanceof LateStartError) err = Object.assign(new RtMixerError(err.code, t('late-start', { at: err.at, late: err.lateFrames })), { lateFrames: err.lateFrames });
         if (err && ArrayBuffer.isView(msg.payload)) msg.payload = (!settingsError && handlers.describe?.(msg.payload)) || describePayload(msg.payload);
         done(err);
       };

@@ -38,7 +38,7 @@ export interface NodeDefinition {
   z?: string;
 }
 
-type Handler = (req: IncomingMessage & { query: Record<string, string> }, res: ServerResponse & { json(body: unknown): void }, next: () => void) => void;
+type Handler = (req: IncomingMessage & { query: Record<string, string>; params: Record<string, string> }, res: ServerResponse & { json(body: unknown): void }, next: () => void) => void;
 
 export interface NodeAPI {
   nodes: {
@@ -46,7 +46,9 @@ export interface NodeAPI {
     registerType(type: string, constructor: Function, options?: { settings?: Record<string, { value: unknown; exportable?: boolean }> }): void;
     getNode(id: string): unknown;
   };
-  httpAdmin: { get(path: string, ...handlers: Handler[]): void };
+  httpAdmin: { get(path: string, ...handlers: Handler[]): void; post(path: string, ...handlers: Handler[]): void };
+  /** The message catalogue's text for `key` (the key itself when there is none). */
+  _(key: string, vars?: Record<string, unknown>): string;
   auth: { needsPermission(permission: string): Handler };
   settings: Record<string, unknown>;
   log: { warn(message: string): void; info(message: string): void };

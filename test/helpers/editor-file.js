@@ -22,7 +22,8 @@ function editorRegistration(type) {
   }
   const validator = () => () => true;
   const RED = { validators: { regex: validator, number: validator, typedInput: validator } };
-  return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => undefined);
+  // $ finds no element: validators then read the node's saved settings (this).
+  return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => ({ length: 0 }));
 }
 
 /** The `defaults` object of a node's editor file: { setting: { value, … } }. */
