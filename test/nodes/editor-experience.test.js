@@ -107,6 +107,24 @@ describe('Node-RED user experience (issue 16)', function () {
     assert.equal(res.body.code, 'ERR_RTMIXER_DEVICE_NOT_FOUND');
   });
 
+  it('examples: no status text under an rtmixer node runs into another node, and 06 keeps the debug sidebar free', () => {
+    const dir = path.join(__dirname, '..', '..', 'examples');
+    for (const file of fs.readdirSync(dir)) {
+      const flow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')).filter((n) => n.x !== undefined && n.type !== 'comment');
+      const hasStatus = (n) => n.type.startsWith('rtmixer-') || (n.type === 'debug' && n.tostatus);
+      for (const a of flow.filter(hasStatus)) {
+        // The status is drawn just under the node (about 40 px down), some 250 px wide from its left edge:
+        // no node may sit in that band, nor another status on the same row.
+        for (const b of flow) {
+          if (a === b || b.x < a.x - 60 || b.x > a.x + 250) continue;
+          const dy = b.y - a.y;
+          assert.ok(!(dy > 0 && dy < 40) && !(hasStatus(b) && Math.abs(dy) < 20 && b.x > a.x), `${file}: ${a.id} (${a.x},${a.y}) and ${b.id} (${b.x},${b.y})`);
+        }
+      }
+      if (file.startsWith('06')) for (const d of flow.filter((n) => n.type === 'debug')) assert.equal(d.tosidebar, false, `${file}: ${d.id}`);
+    }
+  });
+
   it('every runtime string the nodes use is in the en-US message catalogue', () => {
     const catalogue = require('../../nodes/locales/en-US/rtmixer-config.json').runtime;
     const nodes = path.join(__dirname, '..', '..', 'nodes');
