@@ -6,7 +6,7 @@
 import { describePayload, InvalidArgumentError, LateStartError, Mixer, RtMixerError } from '../../src/index';
 import { Translate, translator } from './i18n';
 import type { MixerConfigApi, MixerState, MixerUser } from './mixer-config-api';
-import { shorten, StatusReporter } from './node-status';
+import { StatusReporter } from './node-status';
 import type { DoneFunction, Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from './red-types';
 
 /** Close waits at most this long for the callback to hand back what the node cancelled. */
@@ -119,7 +119,7 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
       mixerStateChanged(state: MixerState, error?: Error) {
         if (settingsError || state === 'open') ctx.refreshStatus();
         else if (state === 'opening') status.connecting();
-        else if (state === 'error') status.error(error ? shorten(error.message) : t('mixer-error'));
+        else if (state === 'error') status.error(error?.message ?? t('mixer-error'));
         else status.idle(t('mixer-closed'));
       },
     };
@@ -132,9 +132,9 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
       const finish = (err?: Error) => {
         if (finished) return;
         finished = true;
-        // Catch nodes get a deep copy of the message: never the audio, only what it was.
         // A flow cannot pass allowBelated: say what to do in flow terms.
         if (err instanceof LateStartError) err = Object.assign(new RtMixerError(err.code, t('late-start', { at: err.at, late: err.lateFrames })), { lateFrames: err.lateFrames });
+        // Catch nodes get a deep copy of the message: never the audio, only what it was.
         if (err && ArrayBuffer.isView(msg.payload)) msg.payload = (!settingsError && handlers.describe?.(msg.payload)) || describePayload(msg.payload);
         done(err);
       };

@@ -202,7 +202,13 @@ describe('rtmixer-config device route in a real Node-RED with adminAuth', functi
       modules: [path.join(__dirname, '..', '..')],
       settings: {
         // password "rtmixer-test", bcrypt-hashed as Node-RED's settings expect
-        adminAuth: { type: 'credentials', users: [{ username: 'admin', password: '$2b$08$wzR.9s3O3oTwGsojeUqmv.6kNjSrawVyumSAjPA1LRhQxKV8zBeOm', permissions: '*' }] },
+        adminAuth: {
+          type: 'credentials',
+          users: [
+            { username: 'admin', password: '$2b$08$wzR.9s3O3oTwGsojeUqmv.6kNjSrawVyumSAjPA1LRhQxKV8zBeOm', permissions: '*' },
+            { username: 'viewer', password: '$2b$08$wzR.9s3O3oTwGsojeUqmv.6kNjSrawVyumSAjPA1LRhQxKV8zBeOm', permissions: 'read' },
+          ],
+        },
       },
     });
   });
@@ -227,5 +233,28 @@ describe('rtmixer-config device route in a real Node-RED with adminAuth', functi
     assert.equal(listed.status, 200);
     const body = await listed.json();
     assert.ok(body.devices.some((d) => d.name === 'system'));
+  });
+
+  /** An access token for `username` (password "rtmixer-test"). */
+  async function tokenFor(username) {
+    const login = await red.request('/auth/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username, password: 'rtmixer-test' }),
+    });
+    assert.equal(login.status, 200, await login.clone().text());
+    return (await login.json()).access_token;
+  }
+
+  it('the test tone needs rtmixer-config.write: 401 anonymous, 403 read-only, 404 for an id that is not deployed', async () => {
+    const url = '/rtmixer-config/no-such-config/test-tone?channel=1';
+    assert.equal((await red.request(url, { method: 'POST' })).status, 401);
+    const viewer = await tokenFor('viewer');
+    assert.equal((await red.request('/rtmixer-config/devices', { headers: { Authorization: `Bearer ${viewer}` } })).status, 200, 'read is enough to list devices');
+    assert.equal((await red.request(url, { method: 'POST', headers: { Authorization: `Bearer ${viewer}` } })).status, 403);
+    const admin = await tokenFor('admin');
+    const unknown = await red.request(url, { method: 'POST', headers: { Authorization: `Bearer ${admin}` } });
+    assert.equal(unknown.status, 404);
+    assert.match((await unknown.json()).error, /No deployed rtmixer-config node has this id: deploy the flow first/);
   });
 });

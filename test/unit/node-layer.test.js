@@ -119,3 +119,32 @@ describe('StatsWindow (stats node)', () => {
     assert.ok(!Number.isNaN(Date.parse(w.totals.since)));
   });
 });
+
+describe('start-up xruns and short statuses', () => {
+  const snapshot = (over) => ({ ...emptyStats(), ...over });
+  it('xruns of a snapshot that starts in the first 0.5 s are start-up xruns, apart from the window and the totals', () => {
+    const w = new StatsWindow();
+    w.add(snapshot({ blocks: 300, startFrame: 0, endFrame: 19200, xruns: 3, outputUnderflows: 3, inputOverflows: 3 }), 48000);
+    w.add(snapshot({ blocks: 100, startFrame: 19200, endFrame: 25600, xruns: 1, outputUnderflows: 1 }), 48000);
+    const r = w.take();
+    assert.deepEqual([r.blocks, r.xruns, r.outputUnderflows, r.inputOverflows, r.startupXruns], [400, 1, 1, 0, 3]);
+    assert.equal(w.totals.xruns, 1);
+    w.add(snapshot({ blocks: 100, startFrame: 30000, xruns: 2 }), 48000);
+    assert.deepEqual([w.take().startupXruns, w.totals.xruns], [0, 3], 'after 0.5 s every xrun counts');
+  });
+  it('status texts keep the setting, the rule and the value within 48 characters', () => {
+    const { shorten } = require('../../dist/nodes/lib/node-status.js');
+    const cases = {
+      'duration must be a number of seconds greater than 0 and at most 3600, got "100000"': 'duration must be > 0 and ≤ 3600 s, got "100000"',
+      'Ring (ms) must be a number from 10 to 60000, got "0"': 'Ring (ms) must be 10 to 60000, got "0"',
+      'interval must be 0 or at least 0.05 s, got 0.01 (0 = report only on input)': 'interval must be 0 or at least 0.05 s, got 0.01',
+      "the node's Outputs setting lists output channel 9, but the mixer has 2 output channels (1 to 2)": 'Outputs: no output channel 9 (mixer has 2)',
+      'device lost: the audio stream on system was stopped by its host (a JACK server that went away). The mixer closed itself.': 'device lost',
+    };
+    for (const [message, status] of Object.entries(cases)) {
+      assert.equal(shorten(message), status);
+      assert.ok(status.length <= 48);
+    }
+    assert.equal(shorten('x'.repeat(60)).length, 48);
+  });
+});
