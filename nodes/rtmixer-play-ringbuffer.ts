@@ -228,11 +228,11 @@ export = (RED: NodeAPI) =>
         if (!playing) {
           statusTimer?.stop();
           statusTimer = undefined;
-          return ctx.status.idle(lastUnderflow ? `idle · last stream: ${lastUnderflow} underflow frames` : 'idle');
+          return ctx.status.idle(lastUnderflow ? ctx.t('idle-underflow', { frames: lastUnderflow }) : undefined);
         }
         const percent = Math.round((playing.writer?.fill ?? 0) * 100);
         const started = playing.writer?.action !== undefined;
-        ctx.status.active(started ? `ring ${percent}% · underflow ${playing.writer!.underflowFrames}` : `buffering ${percent}%`);
+        ctx.status.active(started ? ctx.t('ring', { percent, frames: playing.writer!.underflowFrames }) : ctx.t('buffering', { percent }));
       },
       close() {
         const all = sessions;

@@ -107,15 +107,15 @@ export = (RED: NodeAPI) =>
       if (!mixer) return;
       if (live) {
         const seconds = ((live.delivered + live.lost) / live.sampleRate).toFixed(1);
-        if (live.lost > 0) ctx.status.warning(`recording ${seconds} s · ${live.lost} frames lost`);
-        else ctx.status.active(`recording ${seconds} s`);
+        if (live.lost > 0) ctx.status.warning(ctx.t('recording-lost', { seconds, lost: live.lost }));
+        else ctx.status.active(ctx.t('recording', { seconds }));
       } else if (takes.size > 0) {
         // The take that started first; before any has started, when the next one will.
         const now = mixer.currentFrame;
         const first = Math.min(...[...takes].map((t) => t.at));
-        const more = takes.size > 1 ? ` (${takes.size} takes)` : '';
-        if (first > now) ctx.status.active(`starts in ${((first - now) / mixer.sampleRate).toFixed(1)} s${more}`);
-        else ctx.status.active(`recording ${((now - first) / mixer.sampleRate).toFixed(1)} s${more}`);
+        const more = takes.size > 1 ? ` (${ctx.t('takes', { count: takes.size })})` : '';
+        if (first > now) ctx.status.active(ctx.t('starts-in', { seconds: ((first - now) / mixer.sampleRate).toFixed(1) }) + more);
+        else ctx.status.active(ctx.t('recording', { seconds: ((now - first) / mixer.sampleRate).toFixed(1) }) + more);
       } else {
         ticker?.stop();
         ticker = undefined;

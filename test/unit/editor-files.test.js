@@ -33,4 +33,20 @@ describe("nodes' editor files", () => {
       }
     });
   }
+
+  it('every string key an editor file uses (data-i18n, this._ / node._) is in its en-US message catalogue', () => {
+    let used = 0;
+    for (const file of Object.values(nodes)) {
+      const base = path.basename(file, '.js');
+      const html = fs.readFileSync(path.join(root, 'nodes', `${base}.html`), 'utf8');
+      const catalogue = JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', 'en-US', `${base}.json`), 'utf8'));
+      const keys = [...html.matchAll(/data-i18n="(?:\[\w+\])?([\w.-]+)"/g), ...html.matchAll(/\b(?:this|node)\._\('([\w.-]+)'/g)].map((m) => m[1]);
+      for (const key of keys) {
+        const text = key.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), catalogue);
+        assert.equal(typeof text, 'string', `${base}.html uses ${key}, which locales/en-US/${base}.json lacks`);
+        used++;
+      }
+    }
+    assert.ok(used > 40, `${used} keys`);
+  });
 });

@@ -124,8 +124,8 @@ describe('start-up xruns and short statuses', () => {
   const snapshot = (over) => ({ ...emptyStats(), ...over });
   it('xruns of a snapshot that starts in the first 0.5 s are start-up xruns, apart from the window and the totals', () => {
     const w = new StatsWindow();
-    w.add(snapshot({ blocks: 300, startFrame: 0, endFrame: 19200, xruns: 3, outputUnderflows: 3, inputOverflows: 3 }), 48000);
-    w.add(snapshot({ blocks: 100, startFrame: 19200, endFrame: 25600, xruns: 1, outputUnderflows: 1 }), 48000);
+    w.add(snapshot({ blocks: 300, startFrame: 0, endFrame: 25600, xruns: 3, outputUnderflows: 3, inputOverflows: 3 }), 48000);
+    w.add(snapshot({ blocks: 100, startFrame: 25600, endFrame: 32000, xruns: 1, outputUnderflows: 1 }), 48000);
     const r = w.take();
     assert.deepEqual([r.blocks, r.xruns, r.outputUnderflows, r.inputOverflows, r.startupXruns], [400, 1, 1, 0, 3]);
     assert.equal(w.totals.xruns, 1);
