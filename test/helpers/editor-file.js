@@ -8,8 +8,11 @@ const path = require('node:path');
 
 const NODES = path.join(__dirname, '..', '..', 'nodes');
 
-/** The options object passed to RED.nodes.registerType() in nodes/<type>.html. */
-function editorRegistration(type) {
+/**
+ * The options object passed to RED.nodes.registerType() in nodes/<type>.html.
+ * `configNodes`: the config nodes the stub RED.nodes.eachConfig() lists (for onadd).
+ */
+function editorRegistration(type, configNodes = []) {
   const html = fs.readFileSync(path.join(NODES, `${type}.html`), 'utf8');
   const call = html.indexOf('RED.nodes.registerType(');
   if (call < 0) throw new Error(`nodes/${type}.html does not call RED.nodes.registerType`);
@@ -21,7 +24,7 @@ function editorRegistration(type) {
     else if (html[end] === '}' && --depth === 0) break;
   }
   const validator = () => () => true;
-  const RED = { validators: { regex: validator, number: validator, typedInput: validator } };
+  const RED = { validators: { regex: validator, number: validator, typedInput: validator }, nodes: { eachConfig: (fn) => configNodes.forEach(fn) } };
   // $ finds no element: validators then read the node's saved settings (this).
   return new Function('RED', '$', `return (${html.slice(start, end + 1)});`)(RED, () => ({ length: 0 }));
 }

@@ -49,4 +49,19 @@ describe("nodes' editor files", () => {
     }
     assert.ok(used > 40, `${used} keys`);
   });
+
+  it('a newly dropped node selects the mixer when there is exactly one, and keeps its own choice', () => {
+    const mixer = (id) => ({ id, type: 'rtmixer-config' });
+    for (const type of Object.keys(nodes).filter((t) => t !== 'rtmixer-config')) {
+      const dropped = (configs, own = '') => {
+        const node = { mixer: own };
+        editorRegistration(type, configs).onadd.call(node);
+        return node.mixer;
+      };
+      assert.equal(dropped([mixer('m1'), { id: 'x', type: 'mqtt-broker' }]), 'm1', type);
+      assert.equal(dropped([]), '', `${type}: none to choose`);
+      assert.equal(dropped([mixer('m1'), mixer('m2')]), '', `${type}: two mixers, the user chooses`);
+      assert.equal(dropped([mixer('m1')], 'm0'), 'm0', `${type}: an imported node keeps its mixer`);
+    }
+  });
 });
