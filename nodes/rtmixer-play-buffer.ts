@@ -51,12 +51,6 @@ function loopOption(value: unknown): boolean | number | undefined {
   throw new InvalidArgumentError(`msg.loop must be true (loop until msg.stop) or the number of extra passes (an integer >= 0), got ${describeValue(value)}`);
 }
 
-function frameOption(name: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new InvalidArgumentError(`${name} must be a frame index within the sound (an integer >= 0), got ${describeValue(value)}`);
-}
-
 export = (RED: NodeAPI) =>
   registerMixerNode(RED, 'rtmixer-play-buffer', parseSettings, (ctx) => {
     const s = ctx.settings;
@@ -122,8 +116,9 @@ export = (RED: NodeAPI) =>
         fadeIn: fadeIn || undefined,
         fadeOut: fadeOut || undefined,
         loop,
-        loopStart: frameOption('msg.loopStart', msg.loopStart),
-        loopEnd: frameOption('msg.loopEnd', msg.loopEnd),
+        // The mixer checks them against the sound (coded errors that name loopStart / loopEnd).
+        loopStart: (msg.loopStart ?? undefined) as number | undefined,
+        loopEnd: (msg.loopEnd ?? undefined) as number | undefined,
       };
       const at = startFrame(msg, mixer);
       const follow = s.mode === 'queue' && last && !last.finished ? last : undefined;

@@ -259,4 +259,16 @@ describe('rtmixer-config device route in a real Node-RED with adminAuth', functi
     assert.equal(unknown.status, 404);
     assert.match((await unknown.json()).error, /No deployed rtmixer-config node has this id: deploy the flow first/);
   });
+
+  it('serves the message catalogues and help from locales/en-US to the editor', async () => {
+    const headers = { Authorization: `Bearer ${await tokenFor('admin', '*')}` };
+    const messages = await (await red.request('/nodes/messages?lng=en-US', { headers })).json();
+    assert.equal(messages['node-red-contrib-rtmixer/rtmixer-config']['rtmixer-config'].devices.found_one, '__count__ device found');
+    assert.match(messages['node-red-contrib-rtmixer/rtmixer-config'].runtime['late-start'], /msg\.delay/);
+    assert.equal(messages['node-red-contrib-rtmixer/rtmixer-stats']['rtmixer-stats'].label.interval, 'Interval');
+    const editor = await (await red.request('/nodes', { headers: { ...headers, Accept: 'text/html' } })).text();
+    for (const type of ['rtmixer-config', 'rtmixer-play-buffer', 'rtmixer-play-ringbuffer', 'rtmixer-record', 'rtmixer-stats']) {
+      assert.match(editor, new RegExp(`data-help-name="${type}"`), `help of ${type}`);
+    }
+  });
 });
