@@ -25,16 +25,17 @@ function parseSettings(def: StatsDefinition): number {
 }
 
 /**
- * The status of a report: what the last report's window saw (yellow if it had
- * xruns or dropped starts), the totals labelled as totals. One place, so that
- * each figure added to it is one more part.
+ * The status of a report, all from the last report's window: yellow with its
+ * xruns (or dropped starts) and the totals labelled as totals; green with the
+ * loudest output's peak. Then the load. One place: each figure is one part.
  */
 function statsStatus(stats: Stats, totals: StatsTotals, t: Translate): { fill: 'green' | 'yellow'; text: string } {
-  const parts = [stats.droppedStarts > 0 && stats.xruns === 0 ? t('dropped-window', { count: stats.droppedStarts }) : t('xruns-window', { count: stats.xruns })];
-  if (totals.xruns > stats.xruns) parts[0] += ` (${t('xruns-total', { count: totals.xruns })})`;
-  parts.push(t('peak', { dbfs: Math.max(LEVEL_FLOOR_DBFS, ...stats.outputPeak).toFixed(1) }));
-  parts.push(t('load', { percent: Math.round(stats.cpuLoad.max * 100) }));
-  return { fill: stats.xruns > 0 || stats.droppedStarts > 0 ? 'yellow' : 'green', text: parts.join(' · ') };
+  const warn = stats.xruns > 0 || stats.droppedStarts > 0;
+  const total = warn && totals.xruns > stats.xruns ? ` (${t('xruns-total', { count: totals.xruns })})` : '';
+  const first = !warn
+    ? t('peak', { dbfs: Math.max(LEVEL_FLOOR_DBFS, ...stats.outputPeak).toFixed(1) })
+    : stats.xruns > 0 ? t('xruns-window', { count: stats.xruns }) : t('dropped-window', { count: stats.droppedStarts });
+  return { fill: warn ? 'yellow' : 'green', text: `${first}${total} · ${t('load', { percent: Math.round(stats.cpuLoad.max * 100) })}` };
 }
 
 export = (RED: NodeAPI) =>
