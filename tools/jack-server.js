@@ -206,7 +206,8 @@ function started(name, server, period) {
 function jack(cmd, ...args) {
   const all = ['-s', process.env.JACK_DEFAULT_SERVER, ...args];
   for (let attempt = 1; ; attempt++) {
-    const r = spawnSync(cmd, all, { encoding: 'utf8' });
+    // A wedged server can leave jack_connect waiting for ever: 15 s is ample.
+    const r = spawnSync(cmd, all, { encoding: 'utf8', timeout: 15000, killSignal: 'SIGKILL' });
     if (r.status === 0) return r.stdout;
     const refused = /jack_client_open\(\) failed|Cannot open .* client|cannot connect to JACK/i.test(`${r.stderr}${r.stdout}`);
     if (!refused || attempt === 3) throw new Error(`${cmd} ${all.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message || ''}`);
