@@ -3,7 +3,7 @@
 // mixed with other sounds or queued gaplessly after this node's previous one.
 // One message goes out per sound, when it has ended.
 import {
-  Action, ActionFinishedError, channelCount, channelList, DecodedSamples, decodeSamples, describePayload, describeValue, InvalidArgumentError, Mixer, oneOf,
+  Action, ActionFinishedError, channelCount, channelList, DecodedSamples, decodeSamples, describePayload, InvalidArgumentError, MAX_FADE_S, messagePlayOptions, Mixer, oneOf,
   optionalNumber, PlayOptions, QueueFullError, RAW_FORMATS, routeChannels,
 } from '../src/index';
 import { MixerNodeDefinition, registerMixerNode } from './lib/mixer-node';
@@ -22,7 +22,6 @@ interface PlayBufferDefinition extends MixerNodeDefinition {
   resample?: boolean | string;
 }
 
-const MAX_FADE_S = 3600;
 /** A gain change without msg.ramp still takes 10 ms: a jump would click. */
 const DEFAULT_GAIN_RAMP_S = 0.01;
 
@@ -43,12 +42,6 @@ function parseSettings(def: PlayBufferDefinition) {
 /** A payload that carries sound, as opposed to an inject node's timestamp. */
 function isAudio(payload: unknown): boolean {
   return ArrayBuffer.isView(payload);
-}
-
-function loopOption(value: unknown): boolean | number | undefined {
-  if (value === undefined || value === null || typeof value === 'boolean') return value ?? undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new InvalidArgumentError(`msg.loop must be true (loop until msg.stop) or the number of extra passes (an integer >= 0), got ${describeValue(value)}`);
 }
 
 export = (RED: NodeAPI) =>
@@ -105,35 +98,14 @@ export = (RED: NodeAPI) =>
     function prepare(msg: NodeMessage, mixer: Mixer, audio: DecodedSamples): { samples: Float32Array; options: PlayOptions } {
       const outputs = channelsFor(msg, 'outputs', s.outputs, mixer.outputChannels);
       const routed = routeChannels(audio.samples, audio.channels, outputs.list, mixer.outputChannels, outputs.name);
-      const loop = loopOption(msg.loop);
-      const fadeIn = msg.fadeIn !== undefined ? optionalNumber('msg.fadeIn (s)', msg.fadeIn, 0, MAX_FADE_S) : s.fadeIn;
-      // A sound that loops until stopped has no end to fade out at: it fades out
-      // through msg.stop with msg.fadeOut instead of the node's setting.
-      const fadeOut = msg.fadeOut !== undefined ? optionalNumber('msg.fadeOut (s)', msg.fadeOut, 0, MAX_FADE_S) : loop === true ? undefined : s.fadeOut;
-      const options: PlayOptions = {
-        channels: routed.outputs,
-        gain: msg.gain !== undefined ? optionalNumber('msg.gain', msg.gain, 0, MAX_GAIN) : s.gain,
-        fadeIn: fadeIn || undefined,
-        fadeOut: fadeOut || undefined,
-        loop,
-        // The mixer checks them against the sound (coded errors that name loopStart / loopEnd).
-        loopStart: (msg.loopStart ?? undefined) as number | undefined,
-        loopEnd: (msg.loopEnd ?? undefined) as number | undefined,
-      };
-      const at = startFrame(msg, mixer);
+      const options: PlayOptions = { channels: routed.outputs, ...messagePlayOptions(msg, mixer, s) };
       const follow = s.mode === 'queue' && last && !last.finished ? last : undefined;
-      if (follow && at !== undefined) {
+      if (follow && options.at !== undefined) {
         throw new InvalidArgumentError(
           `In queue mode a sound starts right after the previous one: msg.at and msg.delay apply only when nothing of this node is playing or queued (${active.size} still are)`,
         );
       }
       if (follow) options.after = follow;
-      else if (at !== undefined) {
-        options.at = at;
-        // msg.at is exact (a start that has passed is dropped with an error);
-        // msg.delay is relative to now, so a few frames late beats not at all.
-        options.allowBelated = msg.at === undefined;
-      }
       return { samples: routed.samples, options };
     }
 

@@ -11,26 +11,39 @@ export interface RoutedAudio {
   outputs: number[];
 }
 
+export interface ChannelRoute {
+  /** 1-based output channel for each column the mixer is given. */
+  outputs: number[];
+  /** True when a mono sound must be copied into `outputs.length` columns first. */
+  duplicate: boolean;
+}
+
 /**
  * Automatic (outputs undefined): as many channels as the mixer -> 1..n; mono ->
- * every output; fewer -> 1..k; more -> an error naming the outputs setting.
+ * every output; fewer -> 1..k; more -> an error naming `setting`.
  * Explicit: one output per channel, or a mono sound on every listed output.
  */
-export function routeChannels(samples: Float32Array, channels: number, outputs: number[] | undefined, mixerOutputs: number, setting: string): RoutedAudio {
+export function planRoute(channels: number, outputs: number[] | undefined, mixerOutputs: number, setting: string): ChannelRoute {
   if (outputs === undefined) {
-    if (channels === 1 && mixerOutputs > 1) return { samples: duplicate(samples, mixerOutputs), outputs: allChannels(mixerOutputs) };
-    if (channels <= mixerOutputs) return { samples, outputs: allChannels(channels) };
+    if (channels === 1 && mixerOutputs > 1) return { outputs: allChannels(mixerOutputs), duplicate: true };
+    if (channels <= mixerOutputs) return { outputs: allChannels(channels), duplicate: false };
     throw new InvalidArgumentError(
       `The sound has ${channels} channels but the mixer has only ${mixerOutputs} outputs: list an output for each channel ` +
         `in the node's Outputs setting or msg.outputs (e.g. "${example(channels, mixerOutputs)}"; channels sent to the same output are mixed)`,
     );
   }
-  if (channels === outputs.length) return { samples, outputs };
-  if (channels === 1) return { samples: duplicate(samples, outputs.length), outputs };
+  if (channels === outputs.length) return { outputs, duplicate: false };
+  if (channels === 1) return { outputs, duplicate: true };
   throw new InvalidArgumentError(
     `The sound has ${channels} channels but ${setting} lists ${outputs.length} output${outputs.length === 1 ? '' : 's'} ` +
       `(${outputs.join(',')}): give one output channel per sound channel, or leave Outputs empty for the automatic choice`,
   );
+}
+
+/** planRoute() applied to the samples: a mono sound bound for several outputs comes back duplicated. */
+export function routeChannels(samples: Float32Array, channels: number, outputs: number[] | undefined, mixerOutputs: number, setting: string): RoutedAudio {
+  const route = planRoute(channels, outputs, mixerOutputs, setting);
+  return { samples: route.duplicate ? duplicateMono(samples, route.outputs.length) : samples, outputs: route.outputs };
 }
 
 /** "1,2,1,2" for 4 channels on 2 outputs. */
@@ -39,7 +52,7 @@ function example(channels: number, outputs: number): string {
 }
 
 /** One column copied into `n` interleaved columns. */
-function duplicate(mono: Float32Array, n: number): Float32Array {
+export function duplicateMono(mono: Float32Array, n: number): Float32Array {
   const out = new Float32Array(mono.length * n);
   for (let i = 0, o = 0; i < mono.length; i++) {
     const s = mono[i];

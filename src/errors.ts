@@ -12,6 +12,9 @@ export type RtMixerErrorCode =
   | 'ERR_RTMIXER_RING_BUSY'
   | 'ERR_RTMIXER_NATIVE'
   | 'ERR_RTMIXER_STREAM_LOST'
+  // Sound banks (src/sound-bank.ts):
+  | 'ERR_RTMIXER_UNKNOWN_SOUND'
+  | 'ERR_RTMIXER_VOICE_LIMIT'
   // Decoding sound files (src/decode/errors.ts):
   | 'ERR_RTMIXER_UNSUPPORTED_FORMAT'
   | 'ERR_RTMIXER_MALFORMED_FILE'
@@ -131,6 +134,31 @@ export class NoMemoryError extends RtMixerError {
 export class RingBusyError extends RtMixerError {
   constructor(message: string) {
     super('ERR_RTMIXER_RING_BUSY', message);
+  }
+}
+
+/** A sound bank was asked for a name it does not hold (or still decodes). */
+export class UnknownSoundError extends RtMixerError {
+  readonly soundName: string;
+  constructor(name: string, known: readonly string[], loading: boolean) {
+    super(
+      'ERR_RTMIXER_UNKNOWN_SOUND',
+      loading
+        ? `The sound "${name}" is still loading: trigger it once its file has been decoded`
+        : `There is no sound named "${name}". Known sounds: ${known.length ? known.map((n) => `"${n}"`).join(', ') : 'none yet'}.`,
+    );
+    this.soundName = name;
+  }
+}
+
+/** A sound's polyphony limit was reached and its steal mode is 'refuse'. */
+export class VoiceLimitError extends RtMixerError {
+  constructor(name: string, limit: number) {
+    super(
+      'ERR_RTMIXER_VOICE_LIMIT',
+      `The sound "${name}" already plays ${limit} voice${limit === 1 ? '' : 's'}, its polyphony limit, and steal mode is "refuse": ` +
+        'wait for one to end, stop them, raise the limit, or steal the oldest voice instead.',
+    );
   }
 }
 

@@ -30,7 +30,7 @@ export type { Levels, LevelSums } from './levels';
 export {
   RtMixerError, InvalidArgumentError, DeviceNotFoundError, StreamOpenError, MixerClosedError,
   QueueFullError, LateStartError, NativeError, ActionFinishedError, StreamLostError, TooLargeError, NoMemoryError,
-  RingBusyError,
+  RingBusyError, UnknownSoundError, VoiceLimitError,
 } from './errors';
 export type { RtMixerErrorCode } from './errors';
 export {
@@ -43,11 +43,15 @@ export {
   RAW_FORMATS, channelList, optionalNumber, positiveNumber, requireChannelsWithin, channelCount, firstSet, oneOf, describePayload, mixerOptionsFromText,
 } from './text-options';
 export type { MixerTextOptions } from './text-options';
-export { routeChannels } from './channel-routing';
-export type { RoutedAudio } from './channel-routing';
 export { ChunkAssembler } from './chunker';
 export type { Chunk } from './chunker';
 export { StatsWindow, mergeStats, emptyStats, STARTUP_SECONDS } from './stats-window';
 export type { StatsTotals, StatsReport } from './stats-window';
 export { playTestTone } from './test-tone';
 export type { TestToneOptions } from './test-tone';
+export { SoundBank, STEAL_MODES } from './sound-bank';
+export type { SoundBankOptions, SoundSettings, SoundSource, StealMode, TriggerOptions, BankStopOptions } from './sound-bank';
+export { planRoute, routeChannels, duplicateMono } from './channel-routing';
+export type { ChannelRoute, RoutedAudio } from './channel-routing';
+export { MAX_FADE_S, MAX_GAIN, messagePlayOptions, startFrame } from './message-options';
+export type { MessageDefaults, MessageFields, MixerClock } from './message-options';

@@ -24,8 +24,8 @@ export class StatusReporter {
   warning(text: string): void {
     this.set({ fill: 'yellow', shape: 'dot', text });
   }
-  connecting(): void {
-    this.set({ fill: 'yellow', shape: 'ring', text: this.t('opening') });
+  connecting(text = this.t('opening')): void {
+    this.set({ fill: 'yellow', shape: 'ring', text });
   }
   error(text: string): void {
     this.set({ fill: 'red', shape: 'ring', text: shorten(text) });
