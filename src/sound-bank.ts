@@ -109,10 +109,15 @@ export class SoundBank {
   }
 
   /**
-   * Adds the sound once `decoding` gives it. Resolves false (and frees nothing
-   * it added) if a newer add or load of the name, or dispose(), came meanwhile.
+   * Adds the sound once `decoding` gives it (at once when it is not a promise,
+   * so a trigger right after finds it). Resolves false, adding nothing, if a
+   * newer add or load of the name, or dispose(), came meanwhile.
    */
   async load(name: string, decoding: SoundSource | Promise<SoundSource>, settings: SoundSettings = {}): Promise<boolean> {
+    if (!(decoding instanceof Promise)) {
+      this.add(name, decoding, settings);
+      return true;
+    }
     this.requireUsable(name);
     const ticket = ++this.ticket;
     this.latest.set(name, ticket);
