@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { startJackServer, watchLoopback } = require('./demo/jack');
-const { writeMelody } = require('./demo/melody');
+const { writeMelody, writeSoundFolder } = require('./demo/melody');
 const { demoFlows } = require('./demo/flows');
 
 const root = path.join(__dirname, '..');
@@ -152,7 +152,9 @@ function main() {
   const wav = path.join(userDir, 'demo-melody.wav');
   const seconds = writeMelody(wav, rate);
 
-  const env = { ...process.env, RTMIXER_DEMO_WAV: wav };
+  const sounds = writeSoundFolder(path.join(userDir, 'demo-sounds'), rate);
+
+  const env = { ...process.env, RTMIXER_DEMO_WAV: wav, RTMIXER_SOUNDS_DIR: sounds };
   let loopback;
   let config = {};
   if (choice.jack) {
@@ -178,6 +180,7 @@ function main() {
   writeFlows(config);
   const dashboard = dashboardUrl();
   say(`demo WAV for example 03: ${path.relative(root, wav)} (${seconds} s at ${rate} Hz), in RTMIXER_DEMO_WAV`);
+  say(`demo sound folder for example 09: ${path.relative(root, sounds)} (low, mid, high), in RTMIXER_SOUNDS_DIR`);
 
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '-u', userDir, '-s', settingsFile, '-p', String(port)], {
     cwd: userDir,

@@ -32,4 +32,18 @@ function writeMelody(file, sampleRate = 48000) {
   return samples.length / 2 / sampleRate;
 }
 
-module.exports = { writeMelody };
+/** Three notes (low, mid, high: 0.4 s, mono 16-bit WAV files) in `dir`, for the "Load a folder of sounds" example. */
+function writeSoundFolder(dir, sampleRate = 48000) {
+  fs.mkdirSync(dir, { recursive: true });
+  const frames = Math.round(0.4 * sampleRate);
+  for (const [name, note] of [['low', 60], ['mid', 67], ['high', 76]]) {
+    const freq = 440 * 2 ** ((note - 69) / 12);
+    const samples = new Int16Array(frames).map((_, i) => Math.round(9000 * Math.min(1, i / 48) * Math.exp((-6 * i) / sampleRate) * Math.sin((2 * Math.PI * freq * i) / sampleRate)));
+    const wav = new WaveFile();
+    wav.fromScratch(1, sampleRate, '16', samples);
+    fs.writeFileSync(`${dir}/${name}.wav`, wav.toBuffer());
+  }
+  return dir;
+}
+
+module.exports = { writeMelody, writeSoundFolder };

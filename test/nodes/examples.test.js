@@ -8,11 +8,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { WaveFile } = require('wavefile');
-const { helper, coreModules, loadFlow, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { helper, coreModules, loadFlow, mixerOf, nextMessage, sleep, statusLog, useNodeRed } = require('../helpers/node-red');
 const { PERIOD, SAMPLE_RATE } = require('../../tools/jack-server');
 const { column } = require('../helpers/loopback');
 const { readExamples, demoFlows } = require('../../scripts/demo/flows');
-const { writeMelody } = require('../../scripts/demo/melody');
+const { writeMelody, writeSoundFolder } = require('../../scripts/demo/melody');
+const { waitFor } = require('../helpers/wait');
 const { editorDefaults } = require('../helpers/editor-file');
 
 const root = path.join(__dirname, '..', '..');
@@ -69,7 +70,7 @@ async function waitForOpen(configId, timeoutMs = 20000) {
 }
 
 describe('example flows (examples/*.json)', function () {
-  it('has the six examples, named "NN - Title.json"', () => {
+  it('has the nine examples, named "NN - Title.json"', () => {
     assert.deepEqual(
       examples.map((e) => e.title),
       [
@@ -80,6 +81,8 @@ describe('example flows (examples/*.json)', function () {
         '05 - Loopback latency check',
         '06 - Stats watcher',
         '07 - Dashboard with level meters',
+        '08 - Trigger sounds with buttons',
+        '09 - Load a folder of sounds',
       ],
     );
   });
@@ -295,6 +298,61 @@ describe('example flows (examples/*.json)', function () {
       assert.equal(typeof first.payload.xruns, 'number');
       const periodic = await nextMessage(debugId, 10000);
       assert.ok(periodic.payload.currentFrame > first.payload.currentFrame);
+    });
+
+    /** Resolves once the node's last status (in a statusLog()) reads `text`. */
+    const shows = (log, id, text) => waitFor(`${id} status "${text}"`, () => log[id]?.at(-1)?.text === text, { timeoutMs: 20000 });
+
+    it('08 loads three sounds at deploy and a button plays its sound, heard through the loopback', async () => {
+      const example = byTitle('08');
+      const log = statusLog();
+      await loadFlow(testFlow(example, debugToHelper(example)));
+      await shows(log, idOf(example, 'rtmixer-sampler'), '3 sounds · 0 playing');
+      log.stop();
+      const mixer = mixerOf('rtmixer-example-mixer');
+      const take = mixer.record(Math.round(0.6 * SAMPLE_RATE), { channels: [1] });
+      const ended = nextMessage(idOf(example, 'debug'));
+      helper.getNode(idOf(example, 'inject', 'button: blip')).receive({ payload: Date.now(), topic: 'blip' });
+      const msg = await ended;
+      assert.equal(msg.topic, 'blip');
+      assert.deepEqual({ ...msg.payload, startFrame: 0 }, { startFrame: 0, frames: 4800, late: 0, cancelled: false, closed: false });
+      const { samples, startFrame } = await take.done;
+      const at = msg.payload.startFrame - startFrame + PERIOD;
+      assert.equal(samples[at - 1], 0, 'silence before the blip');
+      assert.ok(samples.subarray(at, at + 4800).some((v) => Math.abs(v) > 0.2), 'the blip is heard');
+    });
+
+    describe('09 with a folder of sounds', () => {
+      let dir;
+      before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-examples-'));
+        writeSoundFolder(dir, 44100); // resampled to the mixer's 48 kHz as they load
+        fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a sound');
+        process.env.RTMIXER_SOUNDS_DIR = dir;
+      });
+      after(() => {
+        delete process.env.RTMIXER_SOUNDS_DIR;
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('loads every sound file of RTMIXER_SOUNDS_DIR by message, then plays one by name', async () => {
+        const example = byTitle('09');
+        const log = statusLog();
+        await loadFlow(testFlow(example, debugToHelper(example)));
+        const loaded = [];
+        helper.getNode(idOf(example, 'debug', 'loaded')).on('input', (m) => loaded.push(m.topic));
+        helper.getNode(idOf(example, 'inject', 'load folder')).receive({ folder: dir });
+        await waitFor('three sounds loaded', () => loaded.length === 3, { timeoutMs: 20000 });
+        assert.deepEqual(loaded.sort(), ['high', 'low', 'mid']);
+        await shows(log, idOf(example, 'rtmixer-sampler'), '3 sounds · 0 playing');
+        log.stop();
+        const ended = nextMessage(idOf(example, 'debug', 'voice ended'));
+        helper.getNode(idOf(example, 'inject', 'play high')).receive({ payload: Date.now(), topic: 'high' });
+        const msg = await ended;
+        assert.equal(msg.topic, 'high');
+        assert.equal(msg.payload.cancelled, false);
+        assert.ok(Math.abs(msg.payload.frames - 0.4 * SAMPLE_RATE) <= 2, `0.4 s at 48 kHz: ${msg.payload.frames} frames`);
+      });
     });
 
     it('npm start deploys every example on its own tab, all on one mixer', async () => {
