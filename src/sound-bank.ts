@@ -11,6 +11,7 @@ import { InvalidArgumentError, QueueFullError, UnknownSoundError, VoiceLimitErro
 import type { Mixer, PlayOptions } from './mixer';
 import { duplicateMono, planRoute } from './channel-routing';
 import type { Duration } from './shaping';
+import type { Sound } from './sound';
 import { describeValue, requireFloat32Array, requireInteger } from './validate';
 
 export type StealMode = 'oldest' | 'refuse';
@@ -43,18 +44,11 @@ export interface BankStopOptions {
 
 const DEFAULT_STEAL_FADE_S = 0.005;
 
-/** The samples the mixer plays, copied once. */
-interface Loaded {
-  readonly audio: Float32Array;
-  readonly channels: number;
-  release(): void;
-}
-
 interface Entry extends Required<SoundSettings> {
   readonly name: string;
-  readonly sound: Loaded;
-  /** A mono sound duplicated for n outputs, made on first need. */
-  readonly wide: Map<number, Loaded>;
+  readonly sound: Sound;
+  /** A mono sound duplicated for every output of the mixer (the automatic route), loaded with it. */
+  readonly wide: Sound | undefined;
 }
 
 interface Voice {
@@ -163,8 +157,7 @@ export class SoundBank {
     if (steal && this.mixer.actionsInFlight + 2 > this.mixer.queueSize) throw new QueueFullError(this.mixer.queueSize);
     const { outputs, ...play } = options;
     const route = planRoute(entry.sound.channels, outputs, this.mixer.outputChannels, 'outputs');
-    const audio = route.duplicate ? this.widened(entry, route.outputs.length) : entry.sound;
-    const action = this.mixer.play(audio.audio, { ...play, channels: route.outputs });
+    const action = this.mixer.play(route.duplicate ? this.widened(entry, route.outputs.length) : entry.sound, { ...play, channels: route.outputs });
     if (steal) {
       const victim = voices.shift()!;
       this.mixer.cancel(victim.action, { at: play.at, fadeOut: this.stealFade });
@@ -201,7 +194,19 @@ export class SoundBank {
   }
 
   private put(name: string, source: SoundSource, settings: SoundSettings): void {
-    const entry: Entry = { name, sound: loadSamples(this.mixer, source), wide: new Map(), ...checkSettings(settings, this.defaults) };
+    const checked = checkSettings(settings, this.defaults);
+    requireFloat32Array('samples', source?.samples);
+    const sound = this.mixer.load(source.samples, { channels: source.channels });
+    // A mono sound plays on every output by default: the mixer maps a channel to one output, so it gets a wide copy too.
+    const outputs = this.mixer.outputChannels;
+    let wide: Sound | undefined;
+    try {
+      if (sound.channels === 1 && outputs > 1) wide = this.mixer.load(duplicateMono(source.samples, outputs), { channels: outputs });
+    } catch (err) {
+      sound.release();
+      throw err;
+    }
+    const entry: Entry = { name, sound, wide, ...checked };
     const old = this.entries.get(name);
     this.entries.set(name, entry);
     if (old) this.retire(old);
@@ -212,19 +217,19 @@ export class SoundBank {
     const playing = [...this.voicesByName.values()].flat().filter((v) => v.entry === entry).map((v) => v.action.done);
     const done: Promise<void> = Promise.allSettled(playing).then(() => {
       entry.sound.release();
-      for (const wide of entry.wide.values()) wide.release();
+      entry.wide?.release();
       this.retiring.delete(done);
     });
     this.retiring.add(done);
   }
 
-  private widened(entry: Entry, outputs: number): Loaded {
-    let wide = entry.wide.get(outputs);
-    if (!wide) {
-      wide = loadSamples(this.mixer, { samples: duplicateMono(entry.sound.audio, outputs), channels: outputs });
-      entry.wide.set(outputs, wide);
-    }
-    return wide;
+  /** The wide copy of a mono sound, for a route to `outputs` outputs. */
+  private widened(entry: Entry, outputs: number): Sound {
+    if (entry.wide && entry.wide.channels === outputs) return entry.wide;
+    throw new InvalidArgumentError(
+      `The sound "${entry.name}" is mono: it plays on one output or on all ${this.mixer.outputChannels}, not on ${outputs}. ` +
+        `Load it with ${outputs} channels for that.`,
+    );
   }
 
   private forget(name: string, action: Action): void {
@@ -249,14 +254,3 @@ function checkSettings(settings: SoundSettings, defaults: Required<SoundSettings
   return { polyphony, steal };
 }
 
-/** The sound, checked and copied once. */
-function loadSamples(mixer: Mixer, source: SoundSource): Loaded {
-  const samples = requireFloat32Array('samples', source?.samples);
-  const channels = requireInteger('channels', source.channels, 1, 64);
-  if (samples.length === 0 || samples.length % channels !== 0) {
-    throw new InvalidArgumentError(`samples must hold whole ${channels}-channel frames (at least one), got ${samples.length} values`);
-  }
-  void mixer;
-  const audio = samples.slice();
-  return { audio, channels, release() {} };
-}

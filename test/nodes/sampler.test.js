@@ -269,6 +269,8 @@ describe('rtmixer-sampler node', function () {
       node.receive({ topic: 'bell', loop: true });
       node.receive({ topic: 'pad', loop: true });
       await waitFor('two voices', () => statusText(log).at(-1) === '2 sounds · 2 playing');
+      // The bell (12000 stereo frames) and the pad (4800 mono frames, and its copy for both outputs) in native memory.
+      if (i === 0) assert.ok(nativeMemory().bytes >= (12000 * 2 + 4800 * 3) * 4, `${nativeMemory().bytes} bytes held`);
       log.sampler.length = 0;
       await helper.setFlows(flow, 'full');
     }
