@@ -163,6 +163,19 @@ describe('rtmixer-sampler node', function () {
     log.stop();
   });
 
+  it('a row without a file, or a bad polyphony, is a red status and every message fails with it', async () => {
+    const log = statusLog();
+    await loadFlow([...base, sampler({ sounds: [{ name: 'bell', file: '' }] }), sampler({ id: 'bad', polyphony: 'many', wires: [] })]);
+    const shown = (id) => (log[id] ?? []).at(-1);
+    assert.deepEqual(shown('sampler'), { fill: 'red', shape: 'ring', text: 'Sound 1 needs both a name and a file path' });
+    assert.equal(shown('bad').fill, 'red');
+    assert.match(shown('bad').text, /^Polyphony must be a number from 1 to 1024/);
+    log.stop();
+    const error = nextMessage('caught');
+    helper.getNode('sampler').receive({ topic: 'bell' });
+    assert.equal((await error).error.code, 'ERR_RTMIXER_INVALID_ARGUMENT');
+  });
+
   it('steals the oldest voice of a sound at its polyphony (reported cancelled, faded out), other sounds untouched', async () => {
     await loadFlow([...base, sampler({ polyphony: '2' })]);
     await send({ topic: 'hum', load: true, payload: new Float32Array(4800).fill(0.1), channels: 1 });
