@@ -31,7 +31,7 @@ function runtimeAccepts(type, settings) {
 }
 
 describe('editor validation matches the runtime', () => {
-  for (const type of ['rtmixer-play-buffer', 'rtmixer-play-ringbuffer', 'rtmixer-record', 'rtmixer-stats', 'rtmixer-config']) {
+  for (const type of Object.keys(require('../../package.json')['node-red'].nodes)) {
     const { defaults } = editorRegistration(type);
     // Text fields (record's format is a select: its validator checks the mode combination, tested below).
     const fields = Object.keys(defaults).filter((k) => typeof defaults[k].validate === 'function' && k !== 'format');
