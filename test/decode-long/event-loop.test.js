@@ -6,9 +6,9 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { decodeAudio, createAudioDecoder } = require('../..');
 const { run, tempDir } = require('../helpers/decode-corpus');
+const { watchEventLoop } = require('../helpers/event-loop-watch');
 
 describe('decoding ten-minute files leaves the event loop free', function () {
   this.timeout(180000);
@@ -25,29 +25,31 @@ describe('decoding ten-minute files leaves the event loop free', function () {
 
   async function watched(work) {
     await decodeAudio(fs.readFileSync(files.mp3).subarray(0, 100000)); // threads started, codec compiled
-    const histogram = monitorEventLoopDelay({ resolution: 1 });
-    histogram.enable();
-    const started = performance.now();
-    const result = await work();
-    const seconds = (performance.now() - started) / 1000;
-    histogram.disable();
-    return { result, seconds, maxMs: histogram.max / 1e6 };
+    return watchEventLoop(work);
   }
+
+  /** The loop held < 25 ms by this process; the run-queue wait (other processes' CPU) is reported, not counted. */
+  function assertLoopFree({ maxMs, ownMaxMs, waitedMs, schedstat }) {
+    const bound = schedstat ? ownMaxMs : maxMs;
+    assert.ok(bound < 25, `event loop stalled ${bound.toFixed(1)} ms by this process (delay ${maxMs.toFixed(1)} ms, ${waitedMs.toFixed(0)} ms waiting for a CPU)`);
+  }
+  const figures = ({ seconds, maxMs, ownMaxMs, waitedMs }) =>
+    `${seconds.toFixed(2)} s, event loop max delay ${maxMs.toFixed(1)} ms (held by this process ${ownMaxMs.toFixed(1)} ms; ${waitedMs.toFixed(0)} ms waiting for a CPU in all)`;
 
   for (const kind of ['wav', 'mp3']) {
     it(`a 10-minute ${kind.toUpperCase()}: whole-file decode, longest event-loop delay < 25 ms`, async () => {
       const bytes = await fs.promises.readFile(files[kind]);
-      const { result, seconds, maxMs } = await watched(() => decodeAudio(bytes));
-      console.log(`      ${kind}: ${seconds.toFixed(2)} s, event loop max delay ${maxMs.toFixed(1)} ms`);
-      assert.equal(result.channels, 2);
-      assert.ok(result.samples.length / 2 >= 600 * 44100, `${result.samples.length / 2} frames`);
-      assert.ok(maxMs < 25, `event loop stalled ${maxMs.toFixed(1)} ms`);
+      const watch = await watched(() => decodeAudio(bytes));
+      console.log(`      ${kind}: ${figures(watch)}`);
+      assert.equal(watch.result.channels, 2);
+      assert.ok(watch.result.samples.length / 2 >= 600 * 44100, `${watch.result.samples.length / 2} frames`);
+      assertLoopFree(watch);
     });
   }
 
   it('a 10-minute MP3 streamed in 64 KiB pieces (as `file in` sends it): never all in memory, longest delay < 25 ms', async () => {
     let peakGrowth = 0;
-    const { result, seconds, maxMs } = await watched(async () => {
+    const watch = await watched(async () => {
       const decoder = createAudioDecoder();
       const before = process.memoryUsage().rss;
       let frames = 0;
@@ -58,9 +60,9 @@ describe('decoding ten-minute files leaves the event loop free', function () {
       frames += (await decoder.end()).samples.length / 2;
       return frames;
     });
-    console.log(`      streamed mp3: ${seconds.toFixed(2)} s, event loop max delay ${maxMs.toFixed(1)} ms, RSS peak +${(peakGrowth / 1048576).toFixed(0)} MiB (decoded: 202 MiB)`);
-    assert.ok(result >= 600 * 44100);
+    console.log(`      streamed mp3: ${figures(watch)}, RSS peak +${(peakGrowth / 1048576).toFixed(0)} MiB (decoded: 202 MiB)`);
+    assert.ok(watch.result >= 600 * 44100);
     assert.ok(peakGrowth < 150 * 1048576, 'the decoded audio was held, not streamed');
-    assert.ok(maxMs < 25, `event loop stalled ${maxMs.toFixed(1)} ms`);
+    assertLoopFree(watch);
   });
 });
