@@ -77,6 +77,13 @@ describe('the editor and the dashboard in headless Chromium', function () {
         const wrong = [];
         for (const [key, def] of Object.entries(defaults)) {
           if (key === 'mixer') continue; // a config node picker: checked in the next test
+          if (Array.isArray(def.value)) {
+            // A list setting (the sampler's sounds) is an editableList, #node-input-<item>-list, with one row per entry.
+            const list = $(`#node-input-${key.replace(/s$/, '')}-list`);
+            if (!list.length) wrong.push(`${key}: no list #node-input-${key.replace(/s$/, '')}-list`);
+            else if (list.editableList('items').length !== def.value.length) wrong.push(`${key}: ${list.editableList('items').length} rows, default ${def.value.length}`);
+            continue;
+          }
           const field = $(`#node-input-${key}`);
           if (!field.length) {
             wrong.push(`${key}: no field #node-input-${key}`);
