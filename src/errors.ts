@@ -78,6 +78,8 @@ export class StreamLostError extends RtMixerError {
 }
 
 export class QueueFullError extends RtMixerError {
+  /** The mixer's queueSize when its action queue is what filled up. */
+  readonly limit?: number;
   /** `limit`: the mixer's queueSize; or a message that says which queue is full and what to do. */
   constructor(limit: number | string) {
     super(
@@ -86,6 +88,7 @@ export class QueueFullError extends RtMixerError {
         ? limit
         : `The action queue is full: ${limit} actions are in flight. Wait for some to finish, or raise the queueSize option.`,
     );
+    if (typeof limit === 'number') this.limit = limit;
   }
 }
 

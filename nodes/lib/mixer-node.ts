@@ -3,7 +3,7 @@
 // node's status, runs each message so that done() is called exactly once, and
 // on close stops what the node started and waits for it, within a bound. A
 // node file states only what is particular to it (its MixerNodeBehaviour).
-import { describePayload, InvalidArgumentError, LateStartError, Mixer, RtMixerError } from '../../src/index';
+import { describePayload, InvalidArgumentError, LateStartError, Mixer, QueueFullError, RtMixerError } from '../../src/index';
 import { Translate, translator } from './i18n';
 import type { MixerConfigApi, MixerState, MixerUser } from './mixer-config-api';
 import { StatusReporter } from './node-status';
@@ -134,6 +134,8 @@ export function registerMixerNode<D extends MixerNodeDefinition, S>(
         finished = true;
         // A flow cannot pass allowBelated: say what to do in flow terms.
         if (err instanceof LateStartError) err = Object.assign(new RtMixerError(err.code, t('late-start', { at: err.at, late: err.lateFrames })), { lateFrames: err.lateFrames });
+        // queueSize is a library option a flow cannot set: say what a flow can do.
+        else if (err instanceof QueueFullError && err.limit !== undefined) err = new RtMixerError(err.code, t('queue-full', { limit: err.limit }));
         // Catch nodes get a deep copy of the message: never the audio, only what it was.
         if (err && ArrayBuffer.isView(msg.payload)) msg.payload = (!settingsError && handlers.describe?.(msg.payload)) || describePayload(msg.payload);
         done(err);

@@ -131,6 +131,8 @@ describe('10 000 messages a second into play-buffer, in a real Node-RED process'
     assert.deepEqual(Object.keys(load.codes), ['ERR_RTMIXER_QUEUE_FULL']);
     assert.equal(load.audioInCatch, 0, 'refused messages reached Catch with their audio');
     assert.equal(typeof load.example.payload, 'string');
+    // In flow terms: a flow cannot set the library's queueSize option.
+    assert.match(load.example.message, /Refused: the mixer already has 1024 sounds and recordings in flight\. Send fewer at once/);
     // Before the fix: over 4 minutes without an answer, 4.4 GB and growing.
     assert.ok(slowestMs < 5000, `the admin API took ${slowestMs} ms to answer`);
     assert.ok(peakRss < 1.5e9, `Node-RED grew to ${peakRss} B`);
