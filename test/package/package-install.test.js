@@ -170,7 +170,23 @@ describe('The packed package', function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtmixer-pack-'));
     const npm = requireSystemTool('npm');
     // (the glibc binary this test loads: prebuilds/linux-x64 may hold only the musl one)
-    if (rebuild) execFileSync(npm, ['run', 'prebuildify'], { cwd: root, stdio: 'ignore' });
+    if (rebuild) {
+      // prebuildify recompiles in build/ and leaves it without the development
+      // addon the rest of the suite (and the Node 22 line after it) loads: the
+      // suite's build is kept aside meanwhile and put back.
+      const build = path.join(root, 'build');
+      const kept = path.join(root, 'build.kept-by-package-test');
+      fs.rmSync(kept, { recursive: true, force: true });
+      if (fs.existsSync(build)) fs.renameSync(build, kept);
+      try {
+        execFileSync(npm, ['run', 'prebuildify'], { cwd: root, stdio: 'ignore' });
+      } finally {
+        if (fs.existsSync(kept)) {
+          fs.rmSync(build, { recursive: true, force: true });
+          fs.renameSync(kept, build);
+        }
+      }
+    }
     const packed = JSON.parse(
       execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
     );
