@@ -94,4 +94,26 @@ function useNodeRed() {
   afterEach(() => helper.unload());
 }
 
-module.exports = { helper, coreModules, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed };
+// The frame every node test's flow sits in. Flow nodes need x/y (without them
+// the runtime treats a node as a config node), and an id that is not also a
+// type name (the runtime would take a node of type 'catch' to reference the
+// node with id 'catch').
+const tab = { id: 't1', type: 'tab' };
+const at0 = { z: 't1', x: 100, y: 100 };
+const flowFrame = {
+  tab,
+  at0,
+  out: { id: 'out', type: 'helper', ...at0 },
+  catcher: { id: 'catcher', type: 'catch', ...at0, scope: null, uncaught: false, wires: [['caught']] },
+  caught: { id: 'caught', type: 'helper', ...at0 },
+};
+
+/** An rtmixer-play-buffer node (id 'play', mixer 'mixer', wired to 'out') at its editor defaults, with `extra` over them. */
+function playBufferNode(extra = {}) {
+  return {
+    id: 'play', type: 'rtmixer-play-buffer', ...at0, name: '', mixer: 'mixer', outputChannels: '', gain: '1', format: 'float32',
+    channels: '', mode: 'mix', fadeIn: '', fadeOut: '', resample: true, wires: [['out']], ...extra,
+  };
+}
+
+module.exports = { flowFrame, playBufferNode, helper, coreModules, rtmixerNodes, mixerConfig, loadFlow, mixerOf, nextMessage, collect, statusLog, sleep, useNodeRed };

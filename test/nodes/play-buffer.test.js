@@ -3,27 +3,15 @@
 // what the node plays is recorded by the config node's Mixer one period later.
 const assert = require('node:assert/strict');
 const { WaveFile } = require('wavefile');
-const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, useNodeRed } = require('../helpers/node-red');
+const { flowFrame, helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, playBufferNode, useNodeRed } = require('../helpers/node-red');
 const { waitFor } = require('../helpers/wait');
 const { column, soon } = require('../helpers/loopback');
 const { PERIOD } = require('../../tools/jack-server');
 const { nativeMemory } = require('../..');
 
-const tab = { id: 't1', type: 'tab' };
-// Flow nodes need x/y (without them the runtime treats a node as a config
-// node), and an id that is not also a type name (the runtime would take a
-// node of type 'catch' to reference the node with id 'catch').
-const at0 = { z: 't1', x: 100, y: 100 };
-const out = { id: 'out', type: 'helper', ...at0 };
-const catcher = { id: 'catcher', type: 'catch', ...at0, scope: null, uncaught: false, wires: [['caught']] };
-const caught = { id: 'caught', type: 'helper', ...at0 };
+const { tab, at0, out, catcher, caught } = flowFrame;
 
-function play(extra = {}) {
-  return {
-    id: 'play', type: 'rtmixer-play-buffer', ...at0, name: '', mixer: 'mixer', outputChannels: '', gain: '1', format: 'float32',
-    channels: '', mode: 'mix', fadeIn: '', fadeOut: '', resample: true, wires: [['out']], ...extra,
-  };
-}
+const play = playBufferNode; // this file's play-buffer node
 
 /** Resolves with the next `n` messages `nodeId` receives. */
 function messages(nodeId, n, timeoutMs = 20000) {

@@ -6,22 +6,13 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, useNodeRed } = require('../helpers/node-red');
+const { flowFrame, helper, loadFlow, mixerConfig, mixerOf, nextMessage, playBufferNode, useNodeRed } = require('../helpers/node-red');
 const { run, tempDir, source, soxDecode, compare } = require('../helpers/decode-corpus');
 const { PERIOD } = require('../../tools/jack-server');
 
-const tab = { id: 't1', type: 'tab' };
-const at0 = { z: 't1', x: 100, y: 100 };
-const out = { id: 'out', type: 'helper', ...at0 };
-const catcher = { id: 'catcher', type: 'catch', ...at0, scope: null, uncaught: false, wires: [['caught']] };
-const caught = { id: 'caught', type: 'helper', ...at0 };
+const { tab, out, catcher, caught } = flowFrame;
 
-function play(extra = {}) {
-  return {
-    id: 'play', type: 'rtmixer-play-buffer', ...at0, name: '', mixer: 'mixer', outputChannels: '', gain: '1', format: 'float32',
-    channels: '', mode: 'mix', fadeIn: '', fadeOut: '', resample: true, wires: [['out']], ...extra,
-  };
-}
+const play = playBufferNode; // this file's play-buffer node
 
 /** A 64-byte WAV whose `cue ` chunk claims 10^9 cue points (issue 14's hostile file). */
 function hostileCueWav() {

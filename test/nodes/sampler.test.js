@@ -7,18 +7,14 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { WaveFile } = require('wavefile');
-const { helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, statusLog, useNodeRed } = require('../helpers/node-red');
+const { flowFrame, helper, loadFlow, mixerConfig, mixerOf, nextMessage, sleep, statusLog, useNodeRed } = require('../helpers/node-red');
 const { waitFor } = require('../helpers/wait');
 const { column, soon } = require('../helpers/loopback');
 const { run, tempDir, source, soxDecode, compare } = require('../helpers/decode-corpus');
 const { PERIOD } = require('../../tools/jack-server');
 const { nativeMemory } = require('../..');
 
-const tab = { id: 't1', type: 'tab' };
-const at0 = { z: 't1', x: 100, y: 100 };
-const out = { id: 'out', type: 'helper', ...at0 };
-const catcher = { id: 'catcher', type: 'catch', ...at0, scope: null, uncaught: false, wires: [['caught']] };
-const caught = { id: 'caught', type: 'helper', ...at0 };
+const { tab, at0, out, catcher, caught } = flowFrame;
 // Complete fires once the sampler has called done(): a load has finished, a stop has ended its voices.
 const completer = { id: 'completer', type: 'complete', ...at0, scope: ['sampler'], uncaught: false, wires: [['completed']] };
 const completed = { id: 'completed', type: 'helper', ...at0 };
