@@ -5,11 +5,13 @@ import { catchCodecLogs } from './codec-log';
 import { MalformedFileError, serializeError } from './errors';
 import { decodeFile } from './decode-file';
 import { Reply, Request } from './protocol';
-import { lowerThreadPriority } from './thread-priority';
 import { SessionOutput, StreamSession } from './stream-session';
 
 catchCodecLogs();
-lowerThreadPriority();
+// Decode threads keep the main thread's priority on purpose. At nice +10 they
+// were starved by two busy loops while holding a MessagePort's lock, and the
+// main thread sat blocked in MessagePort::OnMessage for 11-24 ms (perf
+// sched_switch stacks): a priority inversion that stalled the event loop.
 const port = parentPort as NonNullable<typeof parentPort>;
 const sessions = new Map<number, StreamSession>();
 let chain: Promise<void> = Promise.resolve();
