@@ -134,6 +134,22 @@ export class Mixer extends EventEmitter {
     return this.engine ? this.engine.frame : 0;
   }
 
+  /**
+   * Where a moment falls on the frame clock, in (fractional) frames: `time` is
+   * a `process.hrtime.bigint()` reading, by default now. Interpolated from when
+   * the latest block's callback began: that callback produces frames from its
+   * block's first frame on. A play called at that moment starts at the next
+   * block, so `play(...).done`'s `startFrame - frameAt(arrival)` is the trigger
+   * latency; `at: Math.ceil(mixer.frameAt(arrival)) + k` schedules a start a
+   * fixed k frames after a message's arrival, free of event-loop jitter.
+   * NaN before the stream's first block.
+   */
+  frameAt(time: bigint = process.hrtime.bigint()): number {
+    const clock = this.engine?.clock() ?? null;
+    if (!clock) return NaN;
+    return clock.frame + (Number(time - clock.timeNs) / 1e9) * this.sampleRate;
+  }
+
   /** currentFrame in seconds. */
   get time(): number {
     return this.currentFrame / this.sampleRate;

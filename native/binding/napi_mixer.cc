@@ -172,6 +172,7 @@ Napi::Function NativeMixer::Define(Napi::Env env) {
 #endif
                         InstanceMethod("info", &NativeMixer::Info),
                         InstanceMethod("xruns", &NativeMixer::Xruns),
+                        InstanceMethod("clock", &NativeMixer::Clock),
                         InstanceAccessor("frame", &NativeMixer::Frame, nullptr),
                         InstanceAccessor("lost", &NativeMixer::Lost, nullptr)});
 }
@@ -490,6 +491,19 @@ Napi::Value NativeMixer::SetTestHook(const Napi::CallbackInfo &info) {
 Napi::Value NativeMixer::Frame(const Napi::CallbackInfo &info) {
     if (!stream_) return Napi::Number::New(info.Env(), 0);
     return Napi::Number::New(info.Env(), (double)atomic_load(&stream_->state.frame));
+}
+
+// { frame, timeNs }: the latest block's first frame and when its callback
+// began on CLOCK_MONOTONIC (process.hrtime's clock); null before the first block.
+Napi::Value NativeMixer::Clock(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    int64_t frame;
+    uint64_t ns;
+    if (!stream_ || !rtm_clock_read(&stream_->state, &frame, &ns)) return env.Null();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("frame", Napi::Number::New(env, (double)frame));
+    o.Set("timeNs", Napi::BigInt::New(env, ns));
+    return o;
 }
 
 Napi::Value NativeMixer::Info(const Napi::CallbackInfo &info) {

@@ -39,6 +39,7 @@ class NativeMixer : public Napi::ObjectWrap<NativeMixer> {
     Napi::Value Close(const Napi::CallbackInfo &info);
     Napi::Value SetTestHook(const Napi::CallbackInfo &info);
     Napi::Value Frame(const Napi::CallbackInfo &info);
+    Napi::Value Clock(const Napi::CallbackInfo &info);
     Napi::Value Info(const Napi::CallbackInfo &info);
     Napi::Value Xruns(const Napi::CallbackInfo &info);
     Napi::Value Lost(const Napi::CallbackInfo &info);

@@ -175,6 +175,12 @@ typedef struct rtm_state {
     size_t index_mask;
     size_t index_count;
     _Atomic(uint64_t) frame; /* first frame of the next block: the mixer clock */
+    /* When the latest block's callback began (CLOCK_MONOTONIC ns) and that
+     * block's first frame: any thread can place a moment on the frame clock.
+     * Written by the callback alone under a sequence count (odd while writing). */
+    _Atomic(uint64_t) clock_seq;
+    _Atomic(int64_t) clock_frame;
+    _Atomic(uint64_t) clock_ns;
     rtm_stats stats;
     _Atomic(rtm_block_hook) test_hook;
     /* Tests only: every PLAY_BUFFER frame takes the frame-by-frame path, the
@@ -188,6 +194,10 @@ typedef struct rtm_state {
 
 /* Entry `i` of the xrun log (any thread). 0 if it was overwritten or is being written. */
 int rtm_xrun_read(const rtm_state *s, uint64_t i, rtm_xrun *out);
+
+/* The latest block's first frame and its callback's start (CLOCK_MONOTONIC
+ * ns), read consistently. Returns 0 before the first block. */
+int rtm_clock_read(const rtm_state *s, int64_t *frame, uint64_t *ns);
 
 /* Not real-time. */
 int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channels,

@@ -162,6 +162,30 @@ describe('Mixer timing through a JACK loopback', function () {
     assert.ok(ms < 20 + 500, `took ${ms} ms`);
   });
 
+  it('frameAt() places a moment on the frame clock: a play called then starts at a later block boundary', async () => {
+    const before = mixer.currentFrame;
+    const t0 = process.hrtime.bigint();
+    const f0 = mixer.frameAt(t0);
+    const after = mixer.currentFrame;
+    // The callback that published currentFrame is producing the block before it.
+    assert.ok(f0 >= before - 2 * PERIOD && f0 <= after, `${f0} between ${before} and ${after}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const t1 = process.hrtime.bigint();
+    const f1 = mixer.frameAt(t1);
+    const expected = (Number(t1 - t0) / 1e9) * 48000;
+    // The clock follows JACK's blocks, which the dummy driver paces by the
+    // system clock: a few periods of jitter, never a drift of the whole span.
+    assert.ok(Math.abs(f1 - f0 - expected) < 8 * PERIOD, `advanced ${f1 - f0} frames in ${expected} frames' time`);
+    for (let i = 0; i < 10; i++) {
+      const arrival = mixer.frameAt();
+      const { startFrame } = await mixer.play(new Float32Array(2), { gain: 0 }).done;
+      assert.ok(startFrame > arrival, `started at ${startFrame}, called at ${arrival}`);
+      assert.equal(startFrame % PERIOD, 0, 'an ASAP start is the first frame of a block');
+    }
+    mixer.close();
+    assert.ok(Number.isNaN(mixer.frameAt()), 'a closed mixer has no clock');
+  });
+
   it('close settles pending actions and is idempotent', async () => {
     const long = mixer.play(new Float32Array(48000 * 10 * 2));
     const rec = mixer.record(48000 * 10);

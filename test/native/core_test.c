@@ -996,6 +996,28 @@ static void level_meter_odd_channels_and_non_finite_input(void) {
     CHECK(two.peak[0] == 0.5f, "remainder");
 }
 
+/* The clock stamp: nothing before the first block, then each block's first
+ * frame with a monotonic time taken at the callback's start. */
+static void clock_stamp_follows_blocks(void) {
+    harness h;
+    h_init(&h, 4 * BLOCK, 16);
+    int64_t frame = -1;
+    uint64_t ns = 0, before_ns = 0;
+    CHECK(!rtm_clock_read(&h.s, &frame, &ns), "no stamp before the first block");
+    struct timespec ts;
+    for (int b = 0; b < 4; b++) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        before_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+        h_block(&h, BLOCK, 0);
+        CHECK(rtm_clock_read(&h.s, &frame, &ns), "a stamp after a block");
+        CHECK(frame == (int64_t)b * BLOCK, "the block's first frame");
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        CHECK(ns >= before_ns && ns <= (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
+              "taken during the callback");
+    }
+    h_free(&h);
+}
+
 typedef struct test_case {
     const char *name;
     void (*fn)(void);
@@ -1004,6 +1026,7 @@ typedef struct test_case {
 #define CASE(f) {#f, f}
 static const test_case cases[] = {
     CASE(play_starts_on_its_exact_frame),
+    CASE(clock_stamp_follows_blocks),
     CASE(play_maps_channels_and_applies_gain),
     CASE(late_start_dropped_or_belated),
     CASE(record_buffer_exact),
