@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startJackServer } = require('../tools/jack-server');
 const { processCpuSeconds } = require('../tools/proc-threads');
+const { buildClients } = require('./clients/build');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const VOICES = [1, 64, 256];
@@ -23,16 +24,18 @@ function rssMiB(pid) {
   return Number((kib / 1024).toFixed(1));
 }
 
+/** `script`: a file in bench/ run by this Node, or an executable's absolute path. */
 async function measure(script, args, seconds, env, jackPort) {
-  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = path.isAbsolute(script) ? [script, args] : [process.execPath, [path.join(__dirname, script), ...args]];
+  const child = spawn(command[0], command[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   try {
     const setupMs = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('not ready within 30 s')), 30000);
       child.stdout.on('data', (d) => {
-        const m = /ready setupMs=([\d.e+-]+)/.exec(d);
-        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+        const m = /ready(?: setupMs=([\d.e+-]+))?/.exec(d);
+        if (m) { clearTimeout(timer); resolve(Number(m[1] ?? 0)); }
       });
       child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited (${code}): ${stderr.split('\n').filter((l) => l && !/^ALSA lib/.test(l)).slice(-3).join(' ')}`)); });
     });
@@ -55,6 +58,18 @@ async function measure(script, args, seconds, env, jackPort) {
 
 const OURS_PORT = /^PortAudio(-\d+)?:out_0$/m;
 const PEER_PORT = /^cpal_client_\d+_out:out_0$/m;
+const PLAIN_PORT = /^jack-sine:out$/m;
+
+/** The floor: a plain C JACK client writing a sine (bench/clients), in the same run. */
+async function plainJackClient(seconds, env) {
+  let exe;
+  try {
+    exe = buildClients()['jack-sine'];
+  } catch (err) {
+    return { error: err.message };
+  }
+  return measure(exe, [], seconds, env, PLAIN_PORT);
+}
 
 module.exports = async function cpu(seconds = 10) {
   const server = startJackServer();
@@ -69,6 +84,7 @@ module.exports = async function cpu(seconds = 10) {
         [PEER]: await measure('cpu-nwaa-child.mjs', [m, String(seconds + 10)], seconds, env, PEER_PORT),
       };
     }
+    rows['plain C JACK client (sine)'] = { rtmixer: await plainJackClient(seconds, env), [PEER]: { skipped: true } };
     for (const n of VOICES) {
       voices[n] = {
         rtmixer: await measure('cpu-mixer-child.js', ['voices', '12', String(n)], seconds, env, OURS_PORT),
@@ -86,7 +102,8 @@ module.exports = async function cpu(seconds = 10) {
       if (!v[who].error && !idle.error) v[who].aboveIdle = Number((v[who].cpuPerSecond - idle.cpuPerSecond).toFixed(4));
     }
   }
-  return { seconds, loadAverage: require('node:os').loadavg().map((l) => Number(l.toFixed(2))), rows, voices, targets: targets(voices) };
+  const floor = rows['plain C JACK client (sine)'].rtmixer;
+  return { seconds, loadAverage: require('node:os').loadavg().map((l) => Number(l.toFixed(2))), rows, voices, targets: targets(voices), floor: floor.error ? null : floor.cpuPerSecond };
 };
 
 /** Issue 15's targets: at 256 voices ≤ 1/5 of the peer's CPU, setup ≤ the peer's (or 100 ms), RSS ≤ the peer's; at 1 voice CPU ≤ the peer's. */
@@ -104,7 +121,7 @@ function targets(voices) {
 }
 
 module.exports.print = function print(r) {
-  const cell = (x) => (x.error ? `n/a: ${x.error}` : x.cpuPerSecond);
+  const cell = (x) => (x.skipped ? '' : x.error ? `n/a: ${x.error}` : x.cpuPerSecond);
   console.log(`9. Whole-process CPU seconds per second (user + system, all threads; ${r.seconds} s each, 48 kHz, 64-frame JACK periods)`);
   console.table(Object.fromEntries(Object.entries(r.rows).map(([mode, v]) => [mode, { rtmixer: cell(v.rtmixer), [PEER]: cell(v[PEER]) }])));
   console.log(`10. N voices of one shared 12 s stereo sound (looping): mixer.load + play(sound) beside ${PEER} (AudioBufferSourceNodes sharing one AudioBuffer)`);
@@ -117,5 +134,13 @@ module.exports.print = function print(r) {
   }
   console.table(table);
   if (r.targets) console.table(r.targets);
+  const v256 = r.voices[256];
+  if (r.floor !== null && v256 && !v256[PEER].error && !v256.rtmixer.error) {
+    // Whole-process CPU includes JACK's own wakeups (750 a second): no client
+    // costs less than a plain C one, so a fifth of the peer's figure below that
+    // is out of any JACK client's reach in this run.
+    const fifth = v256[PEER].cpuPerSecond / 5;
+    console.log(`   at 256 voices: rtmixer ${(v256.rtmixer.cpuPerSecond / v256[PEER].cpuPerSecond).toFixed(2)} of the peer's CPU; a fifth of the peer's is ${fifth.toFixed(4)} CPU-s/s, a plain C JACK client costs ${r.floor} (${fifth < r.floor ? 'below that floor: no JACK client reaches it in this run' : 'reachable'}); rtmixer above that floor: ${(v256.rtmixer.cpuPerSecond - r.floor).toFixed(4)}, the peer: ${(v256[PEER].cpuPerSecond - r.floor).toFixed(4)}`);
+  }
   console.log(`   load average ${r.loadAverage.join(' ')}\n`);
 };

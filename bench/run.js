@@ -33,8 +33,8 @@ async function main() {
     console.log('3. Trigger latency: play() at random moments (ASAP) → first recorded sample, frames on the mixer clock');
     console.table({ frames: { count: t.trigger.count, min: t.trigger.minFrames, median: t.trigger.medianFrames, max: t.trigger.maxFrames, 'round trip': t.roundTripFrames } });
     const st = t.soundTrigger;
-    console.log(`   play(sound) of a loaded Sound: from the call's moment (interpolated on the mixer clock) to its first output frame, target one period + 1 ms = ${st.targetFrames} frames`);
-    console.table({ 'all calls': st.all, 'boundary seen within 50 µs': st.exactBoundary });
+    console.log(`   play(sound) of a loaded Sound: from the call's moment (mixer.frameAt) to its first output frame, target one period + 1 ms = ${st.targetFrames} frames`);
+    console.table({ 'all calls': st.all });
     console.log(`   play(sound) call: median ${st.playCallUs.median} µs, max ${st.playCallUs.max} µs; ${st.misplaced} first samples not at their reported startFrame in the loopback`);
     console.log(`   1000 scheduled starts on a 96-frame grid: worst start error ${t.grid.worstErrorFrames} frames (loopback), ${t.grid.reportedErrors} reported off-frame\n`);
 

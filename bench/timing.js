@@ -8,14 +8,13 @@ const nowNs = () => process.hrtime.bigint();
 
 /**
  * Issue 15 §3: from a call's arrival to its first sample at the output, on the
- * mixer's clock. The clock at a moment t is interpolated from the last block
- * boundary seen: the callback that published currentFrame = F at t_b produces
- * frames F - period .. F - 1, so frame(t) = F - period + (t - t_b) · rate. Each
- * trigger busy-polls for a boundary, waits a random 0–1.5 periods, then calls
- * play(sound); the latency is the action's startFrame - frame(call). The
- * loopback recording checks that each first sample came out at startFrame
- * (+ the round trip). A poll that is descheduled sees the boundary late, which
- * can only make a latency look longer.
+ * mixer's clock. Each trigger comes from a timer at a random moment (as a
+ * message would); its arrival on the frame clock is mixer.frameAt(t), t read
+ * just before the call: interpolated from when the latest block's callback
+ * began, which the callback itself stamps (no polling, so a descheduled
+ * benchmark cannot skew it). The latency is the action's startFrame minus that
+ * arrival; the loopback recording checks that each first sample came out at
+ * startFrame (+ the round trip).
  */
 async function soundTriggers(mixer, roundTrip, triggers = 100) {
   const period = mixer.blockSize || 64;
@@ -27,17 +26,10 @@ async function soundTriggers(mixer, roundTrip, triggers = 100) {
   const calls = [];
   for (let i = 0; i < triggers; i++) {
     await sleep(10 + Math.random() * 30);
-    const f0 = mixer.currentFrame;
-    let frame = f0;
-    let before = nowNs();
-    while ((frame = mixer.currentFrame) === f0) before = nowNs(); /* wait for a block boundary */
-    const tb = nowNs();
-    const waitNs = BigInt(Math.round((Math.random() * 1.5 * period * 1e9) / rate));
-    while (nowNs() - tb < waitNs) { /* the message arrives somewhere in the next 1.5 periods */ }
-    const tc = nowNs();
+    const t = nowNs();
     const action = mixer.play(sound, { gain: i + 1 });
-    const callUs = Number(nowNs() - tc) / 1e3;
-    calls.push({ arrival: frame - period + (Number(tc - tb) / 1e9) * rate, action, pollGapUs: Number(tb - before) / 1e3, callUs });
+    const callUs = Number(nowNs() - t) / 1e3;
+    calls.push({ arrival: mixer.frameAt(t), action, callUs });
   }
   const results = await Promise.all(calls.map((c) => c.action.done));
   const { samples } = await rec.done;
@@ -45,23 +37,16 @@ async function soundTriggers(mixer, roundTrip, triggers = 100) {
   const found = new Map();
   samples.forEach((v, k) => { if (v !== 0) found.set(Math.round(v * 128), start + k - roundTrip); });
   let misplaced = 0;
-  const rows = results.map((r, i) => {
+  const latencies = results.map((r, i) => {
     if (found.get(i + 1) !== r.startFrame) misplaced++;
-    return { latency: r.startFrame - calls[i].arrival, ...calls[i] };
+    return r.startFrame - calls[i].arrival;
   });
   const target = period + rate / 1000;
-  const summary = (list) => {
-    const l = list.map((x) => x.latency);
-    const round = (x) => Number(x.toFixed(1));
-    return { count: l.length, minFrames: round(Math.min(...l)), medianFrames: round(median(l)), maxFrames: round(Math.max(...l)), withinTarget: l.filter((x) => x <= target).length };
-  };
-  // Calls whose boundary was seen within 50 µs of its publication (the poll
-  // was not descheduled), so their arrival on the mixer clock is exact.
-  const exact = rows.filter((x) => x.pollGapUs < 50);
+  const round = (x) => Number(x.toFixed(1));
   return {
     periodFrames: period, targetFrames: target, misplaced,
-    all: summary(rows), exactBoundary: summary(exact),
-    playCallUs: { median: Number(median(rows.map((x) => x.callUs)).toFixed(1)), max: Number(Math.max(...rows.map((x) => x.callUs)).toFixed(1)) },
+    all: { count: latencies.length, minFrames: round(Math.min(...latencies)), medianFrames: round(median(latencies)), maxFrames: round(Math.max(...latencies)), withinTarget: latencies.filter((x) => x <= target).length },
+    playCallUs: { median: Number(median(calls.map((x) => x.callUs)).toFixed(1)), max: Number(Math.max(...calls.map((x) => x.callUs)).toFixed(1)) },
   };
 }
 

@@ -2,6 +2,7 @@
 const assert = require('node:assert/strict');
 const { openLoopbackMixer, roundTripFrames, column, soon } = require('../helpers/loopback');
 const { PERIOD } = require('../../tools/jack-server');
+const { framesPass } = require('../helpers/wait');
 
 describe('Mixer timing through a JACK loopback', function () {
   let mixer;
@@ -136,7 +137,7 @@ describe('Mixer timing through a JACK loopback', function () {
     // currentFrame around the awaits instead counted the blocks that ran while
     // the results travelled to JavaScript: "155 blocks of 152" on a busy machine.)
     const first = await mixer.fetchStats();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await framesPass(mixer, 9600);
     const stats = await mixer.fetchStats();
     assert.equal(stats.startFrame, first.endFrame);
     assert.equal(stats.blocks * PERIOD, stats.endFrame - stats.startFrame, `${stats.blocks} blocks over ${stats.startFrame}..${stats.endFrame}`);
@@ -169,7 +170,7 @@ describe('Mixer timing through a JACK loopback', function () {
     const after = mixer.currentFrame;
     // The callback that published currentFrame is producing the block before it.
     assert.ok(f0 >= before - 2 * PERIOD && f0 <= after, `${f0} between ${before} and ${after}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await framesPass(mixer, 9600);
     const t1 = process.hrtime.bigint();
     const f1 = mixer.frameAt(t1);
     const expected = (Number(t1 - t0) / 1e9) * 48000;
