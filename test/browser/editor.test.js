@@ -203,8 +203,10 @@ describe('the editor and the dashboard in headless Chromium', function () {
       await dash.waitForFunction(() => [...document.querySelectorAll('.rtm-meter[data-channel^="out"]')].every((m) => Number(m.dataset.peak) < -100), null, { timeout: page$.LONG });
       const silent = await peaks();
       // The left button: output 1 rises to the tone's peak (0.3 = -10.5 dBFS), output 2 stays silent.
+      // Waits for a report at the tone's full level: the first one after the
+      // press may end inside the tone's 10 ms fade-in (seen: -14.5 dBFS).
       await press(/left/);
-      await dash.waitForFunction(() => Number(document.querySelector('.rtm-meter[data-channel="out 1"]').dataset.peak) > -20, null, { timeout: page$.LONG, polling: 'raf' });
+      await dash.waitForFunction(() => Number(document.querySelector('.rtm-meter[data-channel="out 1"]').dataset.peak) > -11, null, { timeout: page$.LONG, polling: 'raf' });
       const left = await peaks();
       assert.notDeepEqual(left, silent);
       assert.ok(left['out 1'] > -11 && left['out 1'] < -10, `out 1 peak ${left['out 1']}`);
