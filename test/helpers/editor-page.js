@@ -86,8 +86,21 @@ async function importExample(page, moduleName, title) {
   await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'visible', timeout: LONG });
   await page.locator('#red-ui-clipboard-dialog-import-tabs a', { hasText: 'Examples' }).click();
   const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
-  await tree.locator('.red-ui-treeList-label', { hasText: moduleName }).first().click();
-  await tree.locator('.red-ui-treeList-label', { hasText: title }).first().click();
+  const folder = tree.locator('.red-ui-treeList-label', { hasText: moduleName }).first();
+  const example = tree.locator('.red-ui-treeList-label', { hasText: title }).first();
+  // A click that lands while the tab is still being laid out can be lost (seen
+  // under two busy loops: the folder stayed closed). Click the folder until its
+  // item says it is expanded; a click on an open folder would close it again.
+  const expanded = () => folder.evaluate((label) => label.parentElement.classList.contains('expanded'));
+  const deadline = Date.now() + LONG;
+  while (!(await expanded())) {
+    if (Date.now() > deadline) throw new Error(`the examples folder ${moduleName} did not open`);
+    await folder.click();
+    await page.waitForFunction((name) => [...document.querySelectorAll('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label')]
+      .find((l) => l.textContent.includes(name))?.parentElement.classList.contains('expanded'), moduleName, { timeout: 2000 }).catch(() => {});
+  }
+  await example.click();
+  await page.waitForSelector('#red-ui-clipboard-dialog-ok:enabled:not(.ui-state-disabled)', { state: 'visible', timeout: LONG });
   await page.click('#red-ui-clipboard-dialog-ok');
   await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden', timeout: LONG });
   const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
