@@ -142,12 +142,15 @@ export class Mixer extends EventEmitter {
    * block, so `play(...).done`'s `startFrame - frameAt(arrival)` is the trigger
    * latency; `at: Math.ceil(mixer.frameAt(arrival)) + k` schedules a start a
    * fixed k frames after a message's arrival, free of event-loop jitter.
-   * NaN before the stream's first block.
+   * The clock advances only as blocks run: a moment after the latest block's
+   * span (its successor late) maps to that block's end, where a play then
+   * starts. NaN before the stream's first block.
    */
   frameAt(time: bigint = process.hrtime.bigint()): number {
     const clock = this.engine?.clock() ?? null;
     if (!clock) return NaN;
-    return clock.frame + (Number(time - clock.timeNs) / 1e9) * this.sampleRate;
+    const since = clock.frame + (Number(time - clock.timeNs) / 1e9) * this.sampleRate;
+    return Math.min(since, clock.frame + clock.frames);
   }
 
   /** currentFrame in seconds. */

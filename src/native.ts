@@ -162,8 +162,8 @@ export interface NativeMixer {
   setTestHook?(name: string): void;
   info(): { sampleRate: number; inputLatency: number; outputLatency: number };
   xruns(since: number): NativeXrunLog;
-  /** The latest block's first frame and when its callback began (process.hrtime's clock); null before the first block. */
-  clock(): { frame: number; timeNs: bigint } | null;
+  /** The latest block's first frame, its length, and when its callback began (process.hrtime's clock); null before the first block. */
+  clock(): { frame: number; frames: number; timeNs: bigint } | null;
   readonly frame: number;
   /** Why the stream died ('host': its host API stopped it; 'stalled': no callback for a while), or null. */
   readonly lost: 'host' | 'stalled' | null;

@@ -493,15 +493,18 @@ Napi::Value NativeMixer::Frame(const Napi::CallbackInfo &info) {
     return Napi::Number::New(info.Env(), (double)atomic_load(&stream_->state.frame));
 }
 
-// { frame, timeNs }: the latest block's first frame and when its callback
-// began on CLOCK_MONOTONIC (process.hrtime's clock); null before the first block.
+// { frame, frames, timeNs }: the latest block's first frame, its length, and
+// when its callback began on CLOCK_MONOTONIC (process.hrtime's clock); null
+// before the first block.
 Napi::Value NativeMixer::Clock(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     int64_t frame;
+    uint32_t frames;
     uint64_t ns;
-    if (!stream_ || !rtm_clock_read(&stream_->state, &frame, &ns)) return env.Null();
+    if (!stream_ || !rtm_clock_read(&stream_->state, &frame, &frames, &ns)) return env.Null();
     Napi::Object o = Napi::Object::New(env);
     o.Set("frame", Napi::Number::New(env, (double)frame));
+    o.Set("frames", Napi::Number::New(env, frames));
     o.Set("timeNs", Napi::BigInt::New(env, ns));
     return o;
 }

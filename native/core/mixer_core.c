@@ -553,25 +553,28 @@ static uint64_t clamp_output(float *restrict out, size_t n) {
 }
 
 /* Publishes (block_start, t0) under the sequence count: odd while writing. */
-static void stamp_clock(rtm_state *s, int64_t block_start, uint64_t t0) {
+static void stamp_clock(rtm_state *s, int64_t block_start, uint32_t frames, uint64_t t0) {
     const uint64_t seq = atomic_load_explicit(&s->clock_seq, memory_order_relaxed);
     atomic_store_explicit(&s->clock_seq, seq + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&s->clock_frame, block_start, memory_order_relaxed);
+    atomic_store_explicit(&s->clock_frames, frames, memory_order_relaxed);
     atomic_store_explicit(&s->clock_ns, t0, memory_order_relaxed);
     atomic_store_explicit(&s->clock_seq, seq + 2, memory_order_release);
 }
 
-int rtm_clock_read(const rtm_state *s, int64_t *frame, uint64_t *ns) {
+int rtm_clock_read(const rtm_state *s, int64_t *frame, uint32_t *frames, uint64_t *ns) {
     for (;;) {
         const uint64_t before = atomic_load_explicit(&s->clock_seq, memory_order_acquire);
         if (before == 0) return 0;
         if (before & 1) continue; /* the callback is writing: a few nanoseconds */
         const int64_t f = atomic_load_explicit(&s->clock_frame, memory_order_relaxed);
+        const uint32_t n = atomic_load_explicit(&s->clock_frames, memory_order_relaxed);
         const uint64_t t = atomic_load_explicit(&s->clock_ns, memory_order_relaxed);
         atomic_thread_fence(memory_order_acquire);
         if (atomic_load_explicit(&s->clock_seq, memory_order_relaxed) == before) {
             *frame = f;
+            *frames = n;
             *ns = t;
             return 1;
         }
@@ -596,7 +599,7 @@ void rtm_process(rtm_state *s, const float *in, float *out, unsigned long frames
     const int64_t block_start = (int64_t)atomic_load_explicit(&s->frame, memory_order_relaxed);
     const int64_t block_end = block_start + (int64_t)frames;
     atomic_store_explicit(&s->frame, (uint64_t)block_end, memory_order_release);
-    stamp_clock(s, block_start, t0);
+    stamp_clock(s, block_start, (uint32_t)frames, t0);
     if (out) memset(out, 0, frames * s->output_channels * sizeof(float));
 
     rtm_block_hook hook = atomic_load_explicit(&s->test_hook, memory_order_acquire);

@@ -180,6 +180,7 @@ typedef struct rtm_state {
      * Written by the callback alone under a sequence count (odd while writing). */
     _Atomic(uint64_t) clock_seq;
     _Atomic(int64_t) clock_frame;
+    _Atomic(uint32_t) clock_frames; /* the block's length */
     _Atomic(uint64_t) clock_ns;
     rtm_stats stats;
     _Atomic(rtm_block_hook) test_hook;
@@ -195,9 +196,9 @@ typedef struct rtm_state {
 /* Entry `i` of the xrun log (any thread). 0 if it was overwritten or is being written. */
 int rtm_xrun_read(const rtm_state *s, uint64_t i, rtm_xrun *out);
 
-/* The latest block's first frame and its callback's start (CLOCK_MONOTONIC
- * ns), read consistently. Returns 0 before the first block. */
-int rtm_clock_read(const rtm_state *s, int64_t *frame, uint64_t *ns);
+/* The latest block's first frame, its length and its callback's start
+ * (CLOCK_MONOTONIC ns), read consistently. Returns 0 before the first block. */
+int rtm_clock_read(const rtm_state *s, int64_t *frame, uint32_t *frames, uint64_t *ns);
 
 /* Not real-time. */
 int rtm_state_init(rtm_state *s, unsigned input_channels, unsigned output_channels,

@@ -170,6 +170,9 @@ describe('Mixer timing through a JACK loopback', function () {
     const after = mixer.currentFrame;
     // The callback that published currentFrame is producing the block before it.
     assert.ok(f0 >= before - 2 * PERIOD && f0 <= after, `${f0} between ${before} and ${after}`);
+    // Never past the latest block: a moment 10 s ahead maps to its end.
+    const ahead = mixer.frameAt(process.hrtime.bigint() + 10000000000n);
+    assert.ok(ahead <= mixer.currentFrame, `${ahead} past ${mixer.currentFrame}`);
     await framesPass(mixer, 9600);
     const t1 = process.hrtime.bigint();
     const f1 = mixer.frameAt(t1);

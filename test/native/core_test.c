@@ -1002,15 +1002,16 @@ static void clock_stamp_follows_blocks(void) {
     harness h;
     h_init(&h, 4 * BLOCK, 16);
     int64_t frame = -1;
+    uint32_t frames = 0;
     uint64_t ns = 0, before_ns = 0;
-    CHECK(!rtm_clock_read(&h.s, &frame, &ns), "no stamp before the first block");
+    CHECK(!rtm_clock_read(&h.s, &frame, &frames, &ns), "no stamp before the first block");
     struct timespec ts;
     for (int b = 0; b < 4; b++) {
         clock_gettime(CLOCK_MONOTONIC, &ts);
         before_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
         h_block(&h, BLOCK, 0);
-        CHECK(rtm_clock_read(&h.s, &frame, &ns), "a stamp after a block");
-        CHECK(frame == (int64_t)b * BLOCK, "the block's first frame");
+        CHECK(rtm_clock_read(&h.s, &frame, &frames, &ns), "a stamp after a block");
+        CHECK(frame == (int64_t)b * BLOCK && frames == BLOCK, "the block's first frame and length");
         clock_gettime(CLOCK_MONOTONIC, &ts);
         CHECK(ns >= before_ns && ns <= (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec,
               "taken during the callback");
