@@ -91,13 +91,12 @@ async function importExample(page, moduleName, title) {
   // A click that lands while the tab is still being laid out can be lost (seen
   // under two busy loops: the folder stayed closed). Click the folder until its
   // item says it is expanded; a click on an open folder would close it again.
-  const expanded = () => folder.evaluate((label) => label.parentElement.classList.contains('expanded'));
+  const isOpen = (label) => label.parentElement.classList.contains('expanded');
   const deadline = Date.now() + LONG;
-  while (!(await expanded())) {
+  while (!(await folder.evaluate(isOpen))) {
     if (Date.now() > deadline) throw new Error(`the examples folder ${moduleName} did not open`);
     await folder.click();
-    await page.waitForFunction((name) => [...document.querySelectorAll('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label')]
-      .find((l) => l.textContent.includes(name))?.parentElement.classList.contains('expanded'), moduleName, { timeout: 2000 }).catch(() => {});
+    await page.waitForFunction(isOpen, await folder.elementHandle(), { timeout: 2000 }).catch(() => {});
   }
   await example.click();
   await page.waitForSelector('#red-ui-clipboard-dialog-ok:enabled:not(.ui-state-disabled)', { state: 'visible', timeout: LONG });
